@@ -1,0 +1,117 @@
+"""The rules of Annex I (Коррупциялык тобокелдиктерди баалоо матрицасы), as tables.
+
+This module is the only place the scoring rules live. The pipeline, the annotated copy, the
+summary's heat map and (later) the formulas of self-scoring templates all read these tables;
+nothing else may restate them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Level(str, Enum):
+    """A risk level, also used for the three-step scales and control effectiveness."""
+
+    ZERO = "zero"  # нөлдүк / нулевой: in the register's vocabulary, never computed by the matrix
+    LOW = "low"  # Төмөнкү
+    MEDIUM = "medium"  # Орточо
+    HIGH = "high"  # Жогорку
+
+    def __str__(self) -> str:  # pragma: no cover - convenience for messages
+        return self.value
+
+
+#: Points of the probability scale and of the harm scale (Annex I, tables 1 and 2).
+SCALE_POINTS: dict[Level, int] = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+POINTS_SCALE: dict[int, Level] = {v: k for k, v in SCALE_POINTS.items()}
+VALID_POINTS: tuple[int, ...] = tuple(sorted(POINTS_SCALE))
+
+#: Annex I, table 3: the level matrix, probability rows x harm columns -> sum of points.
+MATRIX: dict[tuple[int, int], int] = {(p, h): p + h for p in VALID_POINTS for h in VALID_POINTS}
+
+#: Annex I, table 4: category by the sum of points.
+CATEGORY_BY_SUM: dict[int, Level] = {
+    2: Level.LOW,
+    3: Level.LOW,
+    4: Level.MEDIUM,
+    5: Level.HIGH,
+    6: Level.HIGH,
+}
+
+#: Ordering used for "one category lower" (point 5) and for sorting.
+LEVEL_ORDER: tuple[Level, ...] = (Level.ZERO, Level.LOW, Level.MEDIUM, Level.HIGH)
+
+#: Point 6: the management measure required for each level (message keys, see messages.py).
+MEASURE_KEY: dict[Level, str] = {
+    Level.ZERO: "measure.zero",
+    Level.LOW: "measure.low",
+    Level.MEDIUM: "measure.medium",
+    Level.HIGH: "measure.high",
+}
+
+#: Colours of the matrix, used for row fills, the legend and the heat map (ARGB hex, no '#').
+LEVEL_FILL: dict[Level, str] = {
+    Level.ZERO: "FFE7E6E6",
+    Level.LOW: "FFC6EFCE",
+    Level.MEDIUM: "FFFFEB9C",
+    Level.HIGH: "FFFFC7CE",
+}
+
+
+@dataclass(frozen=True)
+class ResidualRule:
+    """How residual risk (point 5) is set.
+
+    When control effectiveness is marked high, the residual level is one category lower than the
+    level (high -> medium, medium -> low). The documents do not say what *low* lowers to, so
+    ``low_becomes`` is a visible setting: ``Level.LOW`` (the default: low stays low, the
+    conservative reading) or ``Level.ZERO`` (the register's vocabulary knows нөлдүк). Never more
+    than one step.
+    """
+
+    low_becomes: Level = Level.LOW
+
+    def __post_init__(self) -> None:
+        if self.low_becomes not in (Level.LOW, Level.ZERO):
+            raise ValueError("low_becomes must be 'low' or 'zero'")
+
+
+DEFAULT_RESIDUAL_RULE = ResidualRule()
+
+
+def score_sum(probability: int | None, harm: int | None) -> int | None:
+    """The matrix cell for a probability and a harm score, or None when either is unknown."""
+    if probability is None or harm is None:
+        return None
+    return MATRIX.get((probability, harm))
+
+
+def level_for_sum(total: int | None) -> Level | None:
+    """Category by the sum of points (table 4); None for an unknown or impossible sum."""
+    if total is None:
+        return None
+    return CATEGORY_BY_SUM.get(total)
+
+
+def residual_level(
+    level: Level | None, control: Level | None, rule: ResidualRule = DEFAULT_RESIDUAL_RULE
+) -> Level | None:
+    """Residual risk: one category lower when controls are marked highly effective."""
+    if level is None:
+        return None
+    if control is not Level.HIGH:
+        return level
+    if level is Level.HIGH:
+        return Level.MEDIUM
+    if level is Level.MEDIUM:
+        return Level.LOW
+    if level is Level.LOW:
+        return rule.low_becomes
+    return level  # zero cannot go lower
+
+
+def scale_points_of(level: Level) -> int | None:
+    """Points of a scale word (Орточо = 2); None for нөлдүк, which is no point on the scales."""
+    return SCALE_POINTS.get(level)
