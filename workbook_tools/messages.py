@@ -311,3 +311,29 @@ def has(code: str) -> bool:
 
 def codes() -> list[str]:
     return list(_T)
+
+
+def _resolve(value: Any, lang: str) -> Any:
+    """A parameter given in every language ({"ky": ..., "ru": ..., "en": ...}) picks ``lang``."""
+    if isinstance(value, dict) and set(value) <= set(LANGS) and value:
+        return value.get(lang) or value.get(DEFAULT_LANG) or next(iter(value.values()))
+    return value
+
+
+def in_all_languages(code: str, **params: Any) -> dict[str, str]:
+    """The text of ``code`` in every language, to carry in a finding's parameters."""
+    return {lang: text(code, lang, **params) for lang in LANGS}
+
+
+def render(finding: Any, lang: str = DEFAULT_LANG) -> str:
+    """The message of a :class:`~workbook_tools.findings.Finding` in ``lang``."""
+    params = {k: _resolve(v, lang) for k, v in finding.params.items()}
+    params.setdefault("value", "" if finding.value is None else finding.value)
+    params.setdefault("column", finding.column or "")
+    params.setdefault("sheet", finding.sheet or "")
+    return text(finding.code, lang, **params)
+
+
+def reason_text(code: str, params: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """The text of a rejection reason."""
+    return text(code, lang, **{k: _resolve(v, lang) for k, v in params.items()})

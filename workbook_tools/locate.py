@@ -1,0 +1,291 @@
+"""Finding a table in a sheet as staff lay it out, and splitting it into records.
+
+A sheet holds title, order and approval lines, then a header row (Kyrgyz or Russian, with line
+breaks, case and wording variants; sometimes two header rows under merged group headers), an
+optional row of column numbers, section rows naming the kind of function with numbering
+restarting in each, risk rows (a function cell may be merged over several of them; a risk's text
+may run on into the next row), blank and hidden rows, and signature lines under the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import textnorm
+from .formats import TableFormat
+from .reader import Cell, Grid
+
+#: How far down a sheet a header row is looked for.
+HEADER_SEARCH_ROWS = 80
+
+
+@dataclass
+class Layout:
+    """Where a table sits in a sheet (0-based indices)."""
+
+    kind: str
+    header_row: int  # the first header row
+    header_rows: int  # 1, or 2 under merged group headers
+    columns: dict[str, int]  # column key -> column index
+    first_column: int
+    last_column: int
+    number_row: int | None = None  # the row of column numbers under the header, if any
+
+    @property
+    def data_start(self) -> int:
+        start = self.header_row + self.header_rows
+        return start + 1 if self.number_row is not None else start
+
+
+@dataclass
+class Record:
+    """One row of a table: a risk of a register or an activity of a plan."""
+
+    row: int  # Excel row (1-based)
+    section: str | None
+    values: dict[str, Cell]
+    #: keys whose value came from a merged range above (a function merged over several risks)
+    merged_from_above: set[str] = field(default_factory=set)
+    #: Excel rows whose text was joined into this record (a risk's text running on)
+    continued_rows: list[int] = field(default_factory=list)
+
+
+def _text(v: Cell) -> str:
+    if v is None:
+        return ""
+    return v if isinstance(v, str) else str(v)
+
+
+class MergeMap:
+    """Which cell a merged cell takes its value from, with a cap on the area filled."""
+
+    def __init__(self, grid: Grid, max_area: int) -> None:
+        self.owner: dict[tuple[int, int], tuple[int, int]] = {}
+        area = 0
+        for r0, c0, r1, c1 in grid.merged:
+            size = (r1 - r0 + 1) * (c1 - c0 + 1)
+            area += size
+            if area > max_area:
+                break  # beyond the cap, merged cells read as empty (the guard refuses worse)
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self.owner[(r, c)] = (r0, c0)
+
+    def value(self, grid: Grid, r: int, c: int) -> tuple[Cell, bool]:
+        """The cell's value and whether it came from a merged range starting in a row above.
+
+        A merged range's value runs down its first column (a function merged over several
+        risks applies to each), not across: a title or section merged over the table's width
+        is one cell, and text merged over two columns is not read twice.
+        """
+        src = self.owner.get((r, c))
+        if src is None:
+            return grid.value(r, c), False
+        if src[1] != c:
+            return None, False
+        return grid.value(*src), True
+
+    def across(self, grid: Grid, r: int, c: int) -> Cell:
+        """The value shown in a header cell, merged across columns included."""
+        src = self.owner.get((r, c))
+        return grid.value(*src) if src is not None and src[0] == r else grid.value(r, c)
+
+
+def _match_header(texts: dict[int, str], fmt: TableFormat) -> dict[str, int]:
+    folded = {c: textnorm.fold(t) for c, t in texts.items() if t.strip()}
+    candidates: list[tuple[int, int, str]] = []  # (-strength, column, key)
+    for c, h in folded.items():
+        for spec in fmt.columns:
+            s = spec.match_strength(h)
+            if s:
+                candidates.append((-s, c, spec.key))
+    candidates.sort()
+    columns: dict[str, int] = {}
+    used: set[int] = set()
+    for _, c, key in candidates:
+        if key in columns or c in used:
+            continue
+        columns[key] = c
+        used.add(c)
+    # Bare justification headers ("Негиздеме") belong to the score column on their left.
+    if fmt.bare_reason:
+        by_col = {c: k for k, c in columns.items()}
+        for c in sorted(folded):
+            if c in used or not any(all(f in folded[c] for f in e) for e in fmt.bare_reason):
+                continue
+            left = max((x for x in folded if x < c), default=None)
+            left_key = by_col.get(left) if left is not None else None
+            for spec in fmt.columns:
+                if spec.follows and spec.follows == left_key and spec.key not in columns:
+                    columns[spec.key] = c
+                    used.add(c)
+                    by_col[c] = spec.key
+                    break
+    return columns
+
+
+def _row_texts(grid: Grid, merges: MergeMap, r: int) -> dict[int, str]:
+    return {c: _text(merges.across(grid, r, c)) for c in range(grid.width)}
+
+
+def find_layout(grid: Grid, fmt: TableFormat, merges: MergeMap) -> Layout | None:
+    """The best header row of ``fmt`` in the sheet, or None when there is no such table."""
+    best: tuple[int, int, dict[str, int], int] | None = None
+    for r in range(min(grid.height, HEADER_SEARCH_ROWS)):
+        row = grid.rows[r]
+        if sum(1 for v in row if isinstance(v, str)) < fmt.min_header_matches:
+            continue
+        texts = _row_texts(grid, merges, r)
+        header_rows = 1
+        # Two header rows: group headers merged across columns, sub-headers under them.
+        spans = [m for m in grid.merged if m[0] == r and m[2] == r and m[3] > m[1]]
+        if spans and r + 1 < grid.height:
+            below = grid.rows[r + 1]
+            combined = dict(texts)
+            joined = False
+            for _, c0, _, c1 in spans:
+                for c in range(c0, c1 + 1):
+                    sub = _text(below[c] if c < len(below) else None)
+                    if sub.strip():
+                        combined[c] = f"{texts.get(c, '')} {sub}"
+                        joined = True
+            if joined:
+                texts, header_rows = combined, 2
+        columns = _match_header(texts, fmt)
+        if len(columns) < fmt.min_header_matches:
+            continue
+        if not any(k in columns for k in fmt.key_columns):
+            continue
+        if best is None or len(columns) > len(best[2]):
+            best = (r, header_rows, columns, len(columns))
+    if best is None:
+        return None
+    r, header_rows, columns, _ = best
+    layout = Layout(
+        kind=fmt.kind,
+        header_row=r,
+        header_rows=header_rows,
+        columns=columns,
+        first_column=min(columns.values()),
+        last_column=max(columns.values()),
+    )
+    layout.number_row = _number_row(grid, layout)
+    return layout
+
+
+def _as_int(v: Cell) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    return None
+
+
+def _number_row(grid: Grid, layout: Layout) -> int | None:
+    """The row of column numbers ("1 2 3 5 6 6 7") right under the header, if there is one."""
+    r = layout.header_row + layout.header_rows
+    if r >= grid.height:
+        return None
+    values = [grid.value(r, c) for c in range(layout.first_column, layout.last_column + 1)]
+    present = [v for v in values if v is not None and _text(v).strip()]
+    if len(present) < 3:
+        return None
+    ints = [_as_int(v) for v in present]
+    if any(i is None for i in ints):
+        return None
+    return r if all(1 <= i <= 60 for i in ints if i is not None) else None  # type: ignore[operator]
+
+
+def records(
+    grid: Grid, layout: Layout, fmt: TableFormat, merges: MergeMap
+) -> tuple[list[Record], list[int]]:
+    """The table's records, and the Excel rows of text joined into the record above them."""
+    cols = layout.columns
+    table_cols = range(layout.first_column, layout.last_column + 1)
+    out: list[Record] = []
+    section: str | None = None
+    pending_sections: list[tuple[int, str]] = []
+    continuation_rows: list[int] = []
+    last_content_row = -2  # a risk's text runs on only into the very next row
+    for r in range(layout.data_start, grid.height):
+        own: dict[int, Cell] = {}
+        for c in table_cols:
+            v, from_above = merges.value(grid, r, c)
+            if v is not None and not from_above and _text(v).strip():
+                own[c] = v
+        if not own:
+            continue  # blank row (a merged cell running down is no content of its own)
+        anchor = any(
+            cols[k] in own and (k != "number" or _is_row_number(own[cols[k]]))
+            for k in fmt.anchors
+            if k in cols
+        )
+        if not anchor:
+            distinct = {_text(v).strip() for v in own.values()}
+            first_text_col = min(own)
+            leftmost = first_text_col <= _first_text_column(layout, fmt)
+            if len(distinct) == 1 and (leftmost or _looks_numbered(next(iter(distinct)))):
+                pending_sections.append((r, textnorm.clean(next(iter(distinct)))))
+                continue
+            if out and not pending_sections and r == last_content_row + 1:
+                prev = out[-1]
+                for key in fmt.continued:
+                    c = cols.get(key)
+                    if c is not None and c in own:
+                        extra = textnorm.clean(_text(own[c]))
+                        old = prev.values.get(key)
+                        prev.values[key] = f"{_text(old)} {extra}".strip() if old else extra
+                prev.continued_rows.append(r + 1)
+                continuation_rows.append(r + 1)
+                last_content_row = r
+                continue
+            # text before the first record that is not a section: a note, left alone
+            continue
+        if pending_sections:
+            section = pending_sections[-1][1]
+            pending_sections.clear()
+        values: dict[str, Any] = {}
+        from_above_keys: set[str] = set()
+        for key, c in cols.items():
+            v, from_above = merges.value(grid, r, c)
+            values[key] = v
+            if from_above and v is not None:
+                from_above_keys.add(key)
+        for key in fmt.inherit:
+            if values.get(key) is None and out and out[-1].section == section:
+                values[key] = out[-1].values.get(key)
+                if values[key] is not None:
+                    from_above_keys.add(key)
+        out.append(Record(r + 1, section, values, from_above_keys))
+        last_content_row = r
+    return out, continuation_rows
+
+
+def _first_text_column(layout: Layout, fmt: TableFormat) -> int:
+    """The leftmost column a section name may start in: the № column or the first text one."""
+    return layout.first_column + (1 if "number" in layout.columns else 0)
+
+
+_ROW_NUMBER = re.compile(r"^\d{1,4}(?:[.)]\d{0,3})?[.)]?$")
+
+
+def _is_row_number(v: Cell) -> bool:
+    """A risk's number: 1, "1", "1.", "2)", "1.1" (a section name in the № column is not)."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int | float):
+        return True
+    return bool(_ROW_NUMBER.match(_text(v).strip()))
+
+
+def _looks_numbered(text: str) -> bool:
+    """A plan's section rows are numbered headings: "1. ...", "7.Стратегияны ..."."""
+    head = text.strip()[:4]
+    return bool(head) and head[0].isdigit() and "." in head

@@ -1,0 +1,181 @@
+"""Turning what staff typed into codes and numbers, one column type at a time.
+
+Each column type of schemas/*.toml has one normaliser here. A value that cannot be recognised
+for certain becomes a finding and stays unknown: never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from . import findings as fnd
+from . import textnorm
+from .findings import Finding
+from .formats import TableFormat, WordMatch, vocabulary
+from .locate import Layout, Record
+from .reader import Cell
+
+# A score typed with its unit or its scale word: "2", "2.0", "2,0", "2 балл", "2 (орточо)".
+_SCORE = re.compile(
+    r"^(?P<n>\d{1,3})(?:[.,]0+)?\s*(?:балл\w*|бал|б\.?|points?|pts?|очк\w*)?\s*"
+    r"(?:[(\-–—:]\s*(?P<word>[^\d()]+?)\s*\)?)?$"
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A normalised value, with the problem found, if any (a finding code and its params)."""
+
+    value: Any
+    problem: str | None = None
+    typo: WordMatch | None = None
+
+
+def parse_score(v: Cell) -> Parsed:
+    """A probability or harm score: an integer (range checked later by the schema) or a problem."""
+    if v is None:
+        return Parsed(None)
+    if isinstance(v, bool) or isinstance(v, date):
+        return Parsed(None, "score.unreadable")
+    if isinstance(v, int):
+        return Parsed(v)
+    if isinstance(v, float):
+        return Parsed(int(v)) if v.is_integer() else Parsed(None, "score.unreadable")
+    text = textnorm.fold(str(v))
+    if not text:
+        return Parsed(None)
+    m = _SCORE.match(text)
+    if m:
+        n = int(m.group("n"))
+        word = m.group("word")
+        if word:
+            said = vocabulary("scale").lookup(word)
+            if said is None or int(said.code) != n:
+                return Parsed(None, "score.unreadable")
+        return Parsed(n)
+    said = vocabulary("scale").lookup(text)
+    if said is None:
+        return Parsed(None, "score.unreadable")
+    return Parsed(int(said.code), typo=said if said.typo else None)
+
+
+def _word(vocab: str, unknown: str) -> Callable[[Cell], Parsed]:
+    def parse(v: Cell) -> Parsed:
+        if v is None or (isinstance(v, str) and not textnorm.clean(v)):
+            return Parsed(None)
+        said = vocabulary(vocab).lookup(str(v))
+        if said is None:
+            return Parsed(None, unknown)
+        return Parsed(said.code, typo=said if said.typo else None)
+
+    return parse
+
+
+def parse_text(v: Cell) -> Parsed:
+    if v is None:
+        return Parsed(None)
+    if isinstance(v, date):
+        return Parsed(v.isoformat())
+    text = textnorm.clean(str(v))
+    return Parsed(text or None)
+
+
+#: column type (schemas/*.toml) -> normaliser
+NORMALISERS: dict[str, Callable[[Cell], Parsed]] = {
+    "text": parse_text,
+    "score": parse_score,
+    "level": _word("levels", "level.unknown"),
+    "category": _word("categories", "category.unknown"),
+    "control": _word("control", "control.unknown"),
+    "status": _word("statuses", "status.unknown"),
+}
+
+#: severity of each normalisation problem
+PROBLEM_SEVERITY: dict[str, fnd.Severity] = {
+    "score.unreadable": fnd.Severity.ERROR,
+    "level.unknown": fnd.Severity.WARNING,
+    "category.unknown": fnd.Severity.WARNING,
+    "control.unknown": fnd.Severity.WARNING,
+    "status.unknown": fnd.Severity.WARNING,
+    "deadline.unreadable": fnd.Severity.WARNING,
+    "deadline.implausible": fnd.Severity.WARNING,
+    "deadline.reversed": fnd.Severity.WARNING,
+}
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def as_typed(v: Cell) -> Any:
+    """A cell value as the findings and JSON show it."""
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, str):
+        return textnorm.clean(v)
+    return v
+
+
+def normalise(
+    records: list[Record],
+    layout: Layout,
+    fmt: TableFormat,
+    sheet: str,
+    extra: dict[str, Callable[[Cell], Parsed]] | None = None,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """One row per record, indexed by Excel row: ``<key>`` normalised, ``<key>_raw`` as typed."""
+    found: list[Finding] = []
+    parsers = {**NORMALISERS, **(extra or {})}
+    data: dict[str, list[Any]] = {"section": [r.section for r in records]}
+    for key, col in layout.columns.items():
+        spec = fmt.column(key)
+        parse = parsers[spec.type]
+        values: list[Any] = []
+        raws: list[Any] = []
+        letter = column_letter(col)
+        for rec in records:
+            raw = rec.values.get(key)
+            if isinstance(raw, str) and not raw.strip():
+                raw = None
+            parsed = parse(raw)
+            values.append(parsed.value)
+            raws.append(as_typed(raw))
+            if key in rec.merged_from_above:
+                continue  # the finding stands once, on the merged cell's own row
+            where = {"sheet": sheet, "row": rec.row, "column": letter, "field": key}
+            if parsed.problem:
+                severity = PROBLEM_SEVERITY.get(parsed.problem, fnd.Severity.WARNING)
+                found.append(
+                    Finding(severity, parsed.problem, value=as_typed(raw), **where)
+                )
+            elif parsed.typo is not None:
+                found.append(
+                    fnd.warning("word.typo", value=as_typed(raw), params={"meant": parsed.typo.meant},
+                                **where)
+                )
+        data[key] = values
+        data[f"{key}_raw"] = raws
+    for rec in records:
+        for extra_row in rec.continued_rows:
+            found.append(
+                fnd.warning(
+                    "row.continuation",
+                    sheet=sheet,
+                    row=extra_row,
+                    params={"number": as_typed(rec.values.get("number")) or rec.row},
+                )
+            )
+    frame = pd.DataFrame(data, index=pd.Index([r.row for r in records], name="row"))
+    return frame, found

@@ -1,0 +1,131 @@
+"""The one guarded reader: every command reads workbooks through :func:`read_book`.
+
+The guard (guard.py) looks at the file before any parser does; then python-calamine reads the
+values of every sheet (xlsx, xlsm, xls, ods alike), with merged ranges. Parser errors of any kind
+become :class:`RejectedFile`; nothing from here raises anything else for a bad file.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime, timedelta
+from pathlib import Path
+from typing import Any
+
+from . import guard
+from .errors import RejectedFile
+
+Cell = Any  # None, str, int, float, bool, date, datetime
+
+
+@dataclass
+class Grid:
+    """The values of one sheet: ``rows[r][c]`` is Excel cell (r + 1, c + 1); None when empty."""
+
+    name: str
+    rows: list[list[Cell]]
+    #: merged ranges as 0-based inclusive (first_row, first_col, last_row, last_col)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    visible: bool = True
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, r: int, c: int) -> Cell:
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return None
+
+
+@dataclass
+class Book:
+    path: Path
+    format: str  # xlsx | xlsm | xls | ods
+    sheets: list[Grid]
+
+
+def _clean_value(v: Cell) -> Cell:
+    if v == "" or v is None:
+        return None
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    if isinstance(v, timedelta | dtime):
+        return str(v)
+    if isinstance(v, datetime) and v.time() == dtime(0):
+        return v.date()
+    return v
+
+
+def read_book(path: str | Path, limits: guard.Limits = guard.DEFAULT_LIMITS) -> Book:
+    """Read every sheet's values, or raise :class:`RejectedFile` with the reason."""
+    path = Path(path)
+    started = time.monotonic()
+    fmt = guard.inspect(path, limits)
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(str(path))
+    except RejectedFile:
+        raise
+    except Exception as exc:  # calamine raises its own error types and sometimes ValueError
+        raise _parser_rejection(exc) from exc
+    sheets: list[Grid] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if time.monotonic() - started > limits.max_seconds:
+                raise RejectedFile("file.timeout", limit=int(limits.max_seconds))
+            kind = str(getattr(meta, "typ", "WorkSheet"))
+            if "WorkSheet" not in kind:
+                continue  # chart sheets, macro sheets
+            sheet = wb.get_sheet_by_name(meta.name)
+            cells = sheet.height * sheet.width
+            if cells > limits.max_cells:
+                raise RejectedFile(
+                    "file.too_large",
+                    sheet=meta.name,
+                    detail=f"{sheet.height} x {sheet.width}",
+                    limit=f"{limits.max_cells} cells",
+                )
+            raw = sheet.to_python(skip_empty_area=False)
+            rows = [[_clean_value(v) for v in row] for row in raw]
+            while rows and all(v is None for v in rows[-1]):
+                rows.pop()
+            merged = [
+                (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+            ]
+            visible = "Visible" in str(getattr(meta, "visible", "Visible"))
+            sheets.append(Grid(meta.name, rows, merged, visible))
+    except RejectedFile:
+        raise
+    except Exception as exc:
+        raise _parser_rejection(exc) from exc
+    finally:
+        try:
+            wb.close()
+        except Exception:  # pragma: no cover - closing never matters for correctness
+            pass
+    return Book(path, fmt, sheets)
+
+
+def _parser_rejection(exc: Exception) -> RejectedFile:
+    detail = f"{type(exc).__name__}: {exc}".strip()
+    low = detail.lower()
+    if "password" in low or "encrypt" in low:
+        return RejectedFile("file.encrypted")
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    if "zip" in low or "eof" in low or "invalid" in low or "xml" in low:
+        return RejectedFile("file.corrupt", detail=detail)
+    return RejectedFile("file.unreadable", detail=detail)
+
+
+def is_date(v: Cell) -> bool:
+    return isinstance(v, date)

@@ -1,0 +1,180 @@
+"""Validation of a normalised table with pandera, turned into findings.
+
+The checks a table kind runs, their columns and severities are data (``[[checks]]`` in
+schemas/<kind>.toml); what each check code means is the table :data:`CHECKS` below. The pandera
+schema is built from both, run lazily (all failures at once), and every failure case becomes a
+:class:`~workbook_tools.findings.Finding` at its Excel row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import rules
+from .findings import Finding, Severity
+from .formats import TableFormat
+from .locate import Layout
+from .normalize import column_letter
+
+SEP = "@"
+
+
+def _computed_level(df: pd.DataFrame) -> pd.Series:
+    """The level the matrix gives (rules.py), for the consistency check."""
+    return pd.Series(
+        [
+            (lvl.value if (lvl := rules.level_for_sum(rules.score_sum(p, h))) else None)
+            for p, h in zip(_ints(df, "probability"), _ints(df, "harm"), strict=True)
+        ],
+        index=df.index,
+        dtype=object,
+    )
+
+
+def _ints(df: pd.DataFrame, key: str) -> list[int | None]:
+    if key not in df:
+        return [None] * len(df)
+    return [None if pd.isna(v) else int(v) for v in df[key]]
+
+
+def _follows(fmt: TableFormat, key: str) -> str | None:
+    return fmt.column(key).follows
+
+
+# A check builder returns (column it is attached to or None for a wide check, pandera Check).
+Builder = Callable[[TableFormat, str, str], tuple[str | None, pa.Check]]
+
+
+def _range(fmt: TableFormat, key: str, name: str) -> tuple[str | None, pa.Check]:
+    return key, pa.Check(lambda s: s.isin(rules.VALID_POINTS), error=name)
+
+
+def _present(fmt: TableFormat, key: str, name: str) -> tuple[str | None, pa.Check]:
+    return f"{key}_raw", pa.Check(lambda s: s.notna(), ignore_na=False, error=name)
+
+
+def _reason(fmt: TableFormat, key: str, name: str) -> tuple[str | None, pa.Check]:
+    score = _follows(fmt, key)
+
+    def ok(df: pd.DataFrame) -> pd.Series:
+        given = df[f"{score}_raw"].notna() if f"{score}_raw" in df else False
+        return ~given | df[key].notna()
+
+    return None, pa.Check(ok, error=name)
+
+
+def _mismatch(fmt: TableFormat, key: str, name: str) -> tuple[str | None, pa.Check]:
+    def ok(df: pd.DataFrame) -> pd.Series:
+        computed = _computed_level(df)
+        stated = df[key]
+        return stated.isna() | computed.isna() | (stated == computed)
+
+    return None, pa.Check(ok, error=name)
+
+
+#: check code -> how it is built; the TOML says which columns and how severe.
+CHECKS: dict[str, Builder] = {
+    "score.out_of_range": _range,
+    "score.missing": _present,
+    "reason.missing": _reason,
+    "cases.missing": _present,
+    "activity.missing": _present,
+    "level.mismatch": _mismatch,
+}
+
+#: checks that only make sense when the columns they compare with are there too
+NEEDS: dict[str, tuple[str, ...]] = {
+    "level.mismatch": ("probability", "harm"),
+    "score.missing": ("probability", "harm"),
+}
+
+
+def build_schema(fmt: TableFormat, layout: Layout) -> pa.DataFrameSchema:
+    """The pandera schema for the columns this table has."""
+    columns: dict[str, list[pa.Check]] = {}
+    wide: list[pa.Check] = []
+    for spec in fmt.checks:
+        needs = NEEDS.get(spec.code, ())
+        if any(n not in layout.columns for n in needs):
+            continue
+        for key in spec.columns:
+            if key not in layout.columns:
+                continue
+            if spec.code == "reason.missing" and _follows(fmt, key) not in layout.columns:
+                continue
+            target, check = CHECKS[spec.code](fmt, key, f"{spec.code}{SEP}{key}")
+            if target is None:
+                wide.append(check)
+            else:
+                columns.setdefault(target, []).append(check)
+    return pa.DataFrameSchema(
+        {name: pa.Column(nullable=True, checks=checks) for name, checks in columns.items()},
+        checks=wide,
+        strict=False,
+        coerce=False,
+    )
+
+
+def validate(
+    df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str
+) -> list[Finding]:
+    """Run the table's checks; every failing cell becomes a finding."""
+    frame = df.copy()
+    for spec in fmt.columns:
+        if spec.type == "score" and spec.key in frame:
+            frame[spec.key] = pd.array(
+                [None if v is None or pd.isna(v) else int(v) for v in frame[spec.key]],
+                dtype="Int64",
+            )
+    schema = build_schema(fmt, layout)
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    severities = {c.code: c.severity for c in fmt.checks}
+    out: list[Finding] = []
+    seen: set[tuple[str, int]] = set()
+    for check, index in zip(cases["check"], cases["index"], strict=True):
+        if not isinstance(check, str) or SEP not in check or index is None or pd.isna(index):
+            continue
+        code, key = check.split(SEP, 1)
+        row = int(index)
+        if (check, row) in seen:
+            continue
+        seen.add((check, row))
+        value = df.at[row, f"{key}_raw"] if f"{key}_raw" in df else None
+        params: dict[str, object] = {}
+        if code == "level.mismatch":
+            total = rules.score_sum(*_pair(df, row))
+            level = rules.level_for_sum(total)
+            params = {"total": total, "computed": level.value if level else None,
+                      "stated": df.at[row, key]}
+        out.append(
+            Finding(
+                Severity(severities[code]),
+                code,
+                sheet=sheet,
+                row=row,
+                column=column_letter(layout.columns[key]),
+                value=None if value is None or (not isinstance(value, str) and pd.isna(value))
+                else value,
+                params=params,
+                field=key,
+            )
+        )
+    out.sort(key=lambda f: (f.row or 0, f.column or ""))
+    return out
+
+
+def _pair(df: pd.DataFrame, row: int) -> tuple[int | None, int | None]:
+    def one(key: str) -> int | None:
+        if key not in df:
+            return None
+        v = df.at[row, key]
+        return None if v is None or pd.isna(v) else int(v)
+
+    return one("probability"), one("harm")
