@@ -35,6 +35,7 @@ class Options:
     limits: guard.Limits = guard.DEFAULT_LIMITS
     as_of: date | None = None  # plans: the day statuses are computed for (default: today)
     report_year: int | None = None  # plans: the yearly report's year (default: as_of's - 1)
+    debug: bool = False  # let an unexpected exception through instead of a rejection
 
 
 @dataclass
@@ -219,3 +220,27 @@ def score_file(
         return report
     report.output = target
     return report
+
+
+def run(
+    path: str | Path,
+    *,
+    write: bool,
+    out_dir: str | Path | None = None,
+    options: Options = Options(),
+) -> FileReport:
+    """One file through the pipeline, for batch callers: a failure of the tool itself on one
+    file becomes that file's rejection (``file.unreadable``) instead of stopping the batch."""
+    try:
+        if write:
+            return score_file(path, out_dir, options)
+        return analyse(path, options)
+    except Exception as exc:  # noqa: BLE001 - the batch must go on; --debug shows the traceback
+        if options.debug:
+            raise
+        return FileReport(
+            Path(path),
+            status="rejected",
+            reason="file.unreadable",
+            reason_params={"detail": f"{type(exc).__name__}: {exc}"[:200]},
+        )

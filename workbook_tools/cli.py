@@ -1,0 +1,143 @@
+"""The command line: ``workbook-tools score`` and ``workbook-tools validate``.
+
+A thin layer: parse the options, call :func:`workbook_tools.pipeline.run` for each file, print
+the result (text or ``--json``) and set the exit code: 0 no error finding, 1 an error finding,
+2 a file that could not be read at all.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import messages, rules
+from .pipeline import FileReport, Options, run
+
+LANG = click.Choice(list(messages.LANGS))
+
+
+def _options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--debug", is_flag=True, help="Show a traceback when the tool itself fails.")(f)
+    f = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(f)
+    f = click.option(
+        "--low-residual",
+        type=click.Choice(["low", "zero"]),
+        default="low",
+        show_default=True,
+        help="What a low risk with highly effective controls becomes (residual risk, point 5).",
+    )(f)
+    f = click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Plans: the day statuses are computed for (default: today).",
+    )(f)
+    f = click.option(
+        "--year", "report_year", type=int, default=None,
+        help="Plans: the year of the yearly report (default: the year before --as-of).",
+    )(f)
+    f = click.option(
+        "--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
+        help="Language of messages and annotations: ky, ru or en.",
+    )(f)
+    return f
+
+
+def _make_options(lang: str, low_residual: str, as_of, report_year, debug: bool) -> Options:  # type: ignore[no-untyped-def]
+    return Options(
+        lang=lang,
+        residual=rules.ResidualRule(rules.Level(low_residual)),
+        as_of=as_of.date() if as_of else None,
+        report_year=report_year,
+        debug=debug,
+    )
+
+
+def exit_code(reports: list[FileReport]) -> int:
+    if any(r.status == "rejected" for r in reports):
+        return 2
+    if any(r.has_errors for r in reports):
+        return 1
+    return 0
+
+
+def _print_text(report: FileReport, lang: str) -> None:
+    head = click.style(str(report.input), bold=True)
+    if report.status == "rejected":
+        click.echo(f"{head}: {messages.text('cli.rejected', lang)}: {report.reason_text(lang)}")
+        return
+    rows = sum(len(t.frame) for t in report.tables)
+    errors = sum(1 for f in report.findings if f.is_error)
+    warnings = len(report.findings) - errors
+    click.echo(
+        f"{head}: {rows} {messages.text('cli.rows', lang)}, "
+        f"{errors} {messages.text('cli.errors', lang)}, "
+        f"{warnings} {messages.text('cli.warnings', lang)}"
+    )
+    for f in report.findings:
+        where = f.sheet or ""
+        if f.row:
+            where += f"!{f.column or ''}{f.row}"
+        sev = messages.text(f"severity.{f.severity.value}", lang)
+        colour = "red" if f.is_error else "yellow"
+        click.echo(f"  {click.style(sev, fg=colour)} {where}: {messages.render(f, lang)}")
+    if report.output:
+        click.echo(f"  {messages.text('cli.written', lang)}: {report.output}")
+
+
+def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Options,
+         as_json: bool) -> None:
+    from . import report as json_report
+
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    reports = [run(p, write=write, out_dir=out_dir, options=opts) for p in paths]
+    if as_json:
+        click.echo(json_report.dumps(reports, opts.lang))
+    else:
+        for r in reports:
+            _print_text(r, opts.lang)
+    sys.exit(exit_code(reports))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="workbook_tools")
+def main() -> None:
+    """Score and check corruption-risk registers and action plans kept in Excel."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder for the scored copies (default: beside each input).")
+@_options
+def score(paths, out_dir, lang, report_year, as_of, low_residual, as_json, debug):  # type: ignore[no-untyped-def]
+    """Score workbooks and write a colour-coded copy <name>.scored.xlsx of each.
+
+    Example:
+
+        workbook-tools score sample_workbooks/*.xlsx --out scored/
+    """
+    opts = _make_options(lang, low_residual, as_of, report_year, debug)
+    _run(paths, True, out_dir, opts, as_json)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_options
+def validate(paths, lang, report_year, as_of, low_residual, as_json, debug):  # type: ignore[no-untyped-def]
+    """Check workbooks and list the findings, without writing anything.
+
+    Example:
+
+        workbook-tools validate register.xlsx --lang ru --json
+    """
+    opts = _make_options(lang, low_residual, as_of, report_year, debug)
+    _run(paths, False, None, opts, as_json)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,621 @@
+"""Reading the deadline cell ("Ишке ашыруу мөөнөтү" / "Срок исполнения") of an action plan row.
+
+:func:`parse_deadline` turns what a spreadsheet reader gives for that cell into a
+:class:`Deadline`: the first and the last day of the period, and whether the activity repeats every
+year. Standard library only; no guessing: what is not understood raises :class:`DeadlineError`
+with a stable code (``deadline.unreadable``, ``deadline.implausible``, ``deadline.reversed``)
+that the caller turns into a finding.
+
+Forms understood (case, spacing, line breaks, non-breaking spaces, the dashes ‐ – — −, a trailing
+dot, Latin look-alike letters and ң ө ү typed as н о у are all folded first):
+
+* cells that are not text: ``date``/``datetime`` (start = end = that day); ``2025`` or ``2025.0``
+  (the year 2025); ``None``, ``""``, NaN/NaT or a lone dash (no deadline: all empty);
+* a year: ``2025``, ``2025-жыл``, ``2025-жылы``, ``2025 ж.``, ``2025 год``, ``2025 г.``;
+* years: ``2025-2027-жылдар``, ``2025-2027 гг.``, ``2025–2027 годы``, ``с 2025 по 2027 год``,
+  ``2025-жылдан 2027-жылга чейин``, ``from 2025 to 2027``;
+* a quarter, as Arabic or Roman number or word (``3``, ``3-й``, ``III``, ``үчүнчү``, ``третий``):
+  ``2025-жылдын 3-кварталы``, ``2025-жылдын III кварталы``, ``III квартал 2025 года``,
+  ``3 кв. 2025 г.``, ``Q3 2025``; quarters of one year: ``III-IV кварталы 2025``;
+* a half year: ``2025-жылдын 1-жарым жылдыгы``, ``1 полугодие 2026 г.``, ``II полугодие 2025``,
+  ``H1 2026``, ``first half of 2026``;
+* a month (Kyrgyz, Russian or English name, any case ending, with or without ``айы``):
+  ``2025-жылдын март айы``, ``январь 2026 г.``, ``в декабре 2025 года``, ``01.2026``,
+  ``январь-март 2026``;
+* a day: ``01.02.2026``, ``1.2.2026``, ``01/02/2026`` (day first), ``2026-02-01``,
+  ``1 февраля 2026 г.``, ``2026-жылдын 1-февралы``, ``February 1, 2026``;
+* by a day (start = end = that day): ``до 01.02.2026``, ``не позднее 1 февраля 2026 г.``,
+  ``по 01.02.2026``, ``by 2026-02-01``, ``2025-жылдын 1-февралына чейин``,
+  ``1-февралга чейин 2026``, ``2026-жылдын 1-февралынан кечиктирбестен``;
+* by the end of a period (start = end = its last day): ``до конца 2025 года``,
+  ``2025-жылдын аягына чейин``, ``by end of Q3 2025``;
+* a range of any two of the above gives the start of the first and the end of the last:
+  ``2025-жылдын 3-кварталы - 2026-жылдын 1-кварталы``, ``с 01.01.2026 по 01.02.2026``; a side
+  without a year takes the year of the other (``январь - март 2026``);
+* recurring (``recurring=True``): ``жыл сайын``, ``ар жылы``, ``туруктуу``, ``үзгүлтүксүз``,
+  ``дайыма``, ``ежегодно``, ``постоянно``, ``на постоянной основе``, ``ежеквартально``,
+  ``ежемесячно``, ``квартал сайын``, ``ай сайын``, ``annually``, ``every year``, ``ongoing``,
+  ``permanent``, ``quarterly``, ``monthly``; alone they give empty dates, with a period (``2025-2027-
+  жылдар (жыл сайын)``, ``ежегодно, 2025-2027 гг.``) they keep its dates. A period without a year
+  next to them (``ежегодно до 1 февраля``, ``жыл сайын IV кварталда``) gives empty dates.
+
+Not understood (``deadline.unreadable``): anything else, such as ``кийинчерээк``, ``в течение
+года`` (no year), ``Q5 2025``, ``13-квартал``, ``31.02.2026``, two-digit years (``01.02.26``), a
+period "by" which is not a day (``до 2026 года``, ``2025-жылдын 3-кварталына чейин`` could mean its
+start or its end). A year outside ``[min_year, max_year]`` is ``deadline.implausible``; a range
+whose start is after its end is ``deadline.reversed``.
+
+How it works: the text is normalised, the recurring words are taken out, the rest is cut into
+tokens and each word is put in a canonical form from the tables below (``2025-жылдын
+3-кварталы`` becomes ``2025 yr 3 qr``); the canonical string is then matched against
+``_PERIOD_RULES``, a table of regular expressions and the builders of their periods.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+__all__ = ["Deadline", "DeadlineError", "parse_deadline"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The period of a plan activity; both dates are inclusive."""
+
+    due_start: date | None
+    due_end: date | None
+    recurring: bool  # "жыл сайын", "ежегодно", "annually": repeats every year
+
+
+class DeadlineError(ValueError):
+    """A deadline that cannot be used; ``code`` is a message key of messages.py."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code} {params}" if params else code)
+
+
+_EMPTY = Deadline(None, None, False)
+_MAX_LENGTH = 300  # a deadline cell is a few words; longer text is not a deadline
+
+# --- normalising ----------------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(
+    map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"
+             "\u2028\u2029\u0085\u3000\t\r\n\v\f"),
+    " ",
+)
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
+# Latin letters that look like Cyrillic ones, folded inside words that hold Cyrillic letters.
+_LATIN_TO_CYRILLIC = str.maketrans(
+    "acepxykABCEHKMOPTXY", "асерхукАВСЕНКМОРТХУ"
+)
+# Compared loosely: ң ө ү (and the other code points used for them) as н о у, ё as е, і as i.
+_LOOSE = str.maketrans(
+    {
+        "ң": "н", "ӊ": "н", "ҥ": "н", "ӈ": "н",
+        "ө": "о", "ɵ": "о", "ѳ": "о", "ӧ": "о",
+        "ү": "у", "ұ": "у", "ӱ": "у",
+        "ё": "е", "і": "i", "ӏ": "i",
+    }
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_MULTISPACE = re.compile(r" {2,}")
+
+
+def _fold_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word.translate(_LATIN_TO_CYRILLIC) if _CYRILLIC.search(word) else word
+
+
+def _display(text: str) -> str:
+    """The text as shown back in a message: invisible characters out, spaces folded."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
+    return _MULTISPACE.sub(" ", text).strip()
+
+
+def _normalise(text: str) -> str:
+    text = _display(text).translate(_DASHES)
+    text = _LETTERS.sub(_fold_word, text)
+    return text.lower().translate(_LOOSE)
+
+
+# --- phrases, taken out or rewritten before the words are read ------------------------------------
+
+_RECURRING = re.compile(
+    r"\b(?:"
+    + "|".join(
+        (
+            r"ар (?:бир )?жыл(?:ы|[ -]?сайын)",
+            r"жыл[ -]?сайын",
+            r"туруктуу(?: негизде)?",
+            r"узгултуксуз\w*",
+            r"дайыма",
+            r"квартал[ -]?сайын",
+            r"ай[ -]?сайын",
+            r"ежегодн\w*",
+            r"каждый год",
+            r"постоянн\w*(?: основе| режиме)?",
+            r"ежеквартальн\w*",
+            r"ежемесячн\w*",
+            r"annual(?:ly)?",
+            r"yearly",
+            r"(?:every|each) year",
+            r"ongoing",
+            r"permanent(?:ly)?",
+            r"continu(?:ous|al)(?:ly)?",
+            r"quarterly",
+            r"monthly",
+        )
+    )
+    + r")\b"
+)
+
+# (pattern, replacement) applied in order to the normalised text.
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bне (?:позднее|позже)\b", " до "),
+        (r"\b(?:not|no) later than\b", " by "),
+        (r"\b(?:в течение|на протяжении|начиная)\b", " "),
+        (r"\bhalf[ -]?year\b", " half "),
+        (r"\bкечиктири?л?бестен\b|\bкечиктирбей\b", " чейин "),
+    )
+)
+
+# --- words ----------------------------------------------------------------------------------------
+
+_ROMAN = {
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6,
+    "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
+}
+
+_ORDINALS = {
+    1: "биринчи первый первое первая первого первой первом first",
+    2: "экинчи второй второе вторая второго второй втором second",
+    3: "учунчу третий третье третья третьего третьей третьем third",
+    4: "тортунчу четвертый четвертое четвертая четвертого четвертой четвертом fourth",
+}
+_ORDINAL_WORDS = {word: str(n) for n, words in _ORDINALS.items() for word in words.split()}
+
+# Month: (number, stem, inflection, other names). Kyrgyz uses the Russian nominative + suffixes.
+_MONTH_NAMES = (
+    (1, "январ", "soft", "january jan янв"),
+    (2, "феврал", "soft", "february feb фев"),
+    (3, "март", "hard", "march mar мар"),
+    (4, "апрел", "soft", "april apr апр"),
+    (5, "ма", "may", "may"),
+    (6, "июн", "soft", "june jun"),
+    (7, "июл", "soft", "july jul"),
+    (8, "август", "hard", "august aug авг"),
+    (9, "сентябр", "soft", "september sep sept сен сент"),
+    (10, "октябр", "soft", "october oct окт"),
+    (11, "ноябр", "soft", "november nov ноя"),
+    (12, "декабр", "soft", "december dec дек"),
+)
+# Inflection: (endings, "from" endings) of Russian cases and Kyrgyz cases / possessive.
+_MONTH_ENDINGS = {
+    "soft": ("ь|я|е|ю|ем|ы|ына|ында|ынын|ыны|га|да|дын|ды", "ынан|дан"),
+    "hard": ("|а|е|у|ом|ы|ына|ында|ынын|ыны|ка|та|тын|ты", "ынан|тан"),
+    "may": ("й|я|е|ю|ем|йы|йына|йында|йынын|йыны|йга|йда|йдын|йды", "йынан|йдан"),
+}
+
+# Canonical tokens: a year "2025", a number "3", "yr" (year word), "qr" (quarter), "hy" (half
+# year), "m3" (a month), "d2026.02.01" (a day), "by", "end", "from", "to", "-" (range), "?".
+# A replacement of "x -" marks a Kyrgyz "from" case ending: "2025-жылдан" is "2025 yr -".
+_WORD_TABLE: tuple[tuple[str, str], ...] = (
+    (r"жыл(?:ы|дын|га|да|дагы|дар|дары|дардын|дарда|дарга|дарды)?|жж?|год|года|году|годы|годов"
+     r"|годах|гг?|years?|yrs?", "yr"),
+    (r"жыл(?:дан|дардан)", "yr -"),
+    (r"квартал(?:а|е|у|ом|ы|да|дын|га|ынын|ында|ына|дар|дары|дарында|дарынын)?|кв|чейрек(?:ти)?"
+     r"|чейреги(?:нде|не|нин)?|quarter|qtr|q", "qr"),
+    (r"квартал(?:дан|ынан|дарынан)|чейректен|чейрегинен", "qr -"),
+    (r"полугоди(?:е|я|и|ю|ем|ях|й)|полугодье|жарым|half|h", "hy"),
+    (r"жылдык(?:та|ка|тын)?|жылдыг(?:ы|ында|ына|ынын)", ""),
+    (r"жылдыгынан|жылдыктан", "-"),
+    (r"ай|айы|айында|айына|айга|айда|айынын|month", ""),
+    (r"айынан|айдан", "-"),
+    (r"кун(?:у|ундо|уно|унун)?|числа|число|day", ""),
+    (r"до|by|until|till|чейин|дейре|к|ко", "by"),
+    (r"конца|конец|конце|окончания|end|аягы|аягына|аягында", "end"),
+    (r"с|со|c|from", "from"),
+    (r"по|to|through|thru", "to"),
+    (r"в|во|на|in|on|of|the|during|within|течение|протяжении|ичинде|ичи|бою|учурунда", ""),
+)
+
+
+def _month_rules() -> tuple[tuple[str, str], ...]:
+    rules = []
+    for number, stem, inflection, others in _MONTH_NAMES:
+        endings, from_endings = _MONTH_ENDINGS[inflection]
+        rules.append((rf"{stem}(?:{endings})|{'|'.join(others.split())}", f"m{number}"))
+        rules.append((rf"{stem}(?:{from_endings})", f"m{number} -"))
+    return tuple(rules)
+
+
+_WORDS = tuple((re.compile(p), c) for p, c in _WORD_TABLE + _month_rules())
+
+# --- tokens ---------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+     (?P<dmy>(?<![0-9])(?P<d1>[0-9]{1,2})[./](?P<m1>[0-9]{1,2})[./](?P<y1>[0-9]{4})(?![0-9]))
+    |(?P<iso>(?<![0-9])(?P<y2>[0-9]{4})-(?P<m2>[0-9]{1,2})-(?P<d2>[0-9]{1,2})(?![0-9])
+        (?:[t\ ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?)
+    |(?P<my>(?<![0-9])(?P<m3>[0-9]{1,2})\.(?P<y3>[0-9]{4})(?![0-9]))
+    |(?P<num>[0-9]+)(?:-?(?:й|я|е|ю|го|ое|ая|ий|ый|ой|ья|ого|чи|чу|чы|st|nd|rd|th)(?![^\W\d_]))?
+    |(?P<word>[^\W\d_]+)
+    |(?P<dash>-)
+    |(?P<space>\s+)
+    |(?P<other>.)
+    """,
+    re.VERBOSE,
+)
+_IGNORED_PUNCTUATION = set(".,;:()[]{}\"'«»“”„‘’`/\\")
+
+
+@dataclass(frozen=True)
+class _Raw:
+    kind: str  # dmy, iso, my, num, word, dash, other
+    canon: str
+    text: str
+    spaced: bool  # whitespace before it
+
+
+def _word(word: str) -> str:
+    if word in _ROMAN:
+        return str(_ROMAN[word])
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[word]
+    for pattern, canon in _WORDS:
+        if pattern.fullmatch(word):
+            return canon
+    return "?"
+
+
+def _raw_tokens(text: str) -> list[_Raw]:
+    raws: list[_Raw] = []
+    spaced = False
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind is None:  # pragma: no cover - every alternative has a name
+            continue
+        if kind == "space":
+            spaced = True
+            continue
+        if kind == "dmy":
+            canon = f"d{m['y1']}.{m['m1']}.{m['d1']}"
+        elif kind == "iso":
+            canon = f"d{m['y2']}.{m['m2']}.{m['d2']}"
+        elif kind == "my":
+            canon = f"m{int(m['m3'])} {m['y3']}"
+        elif kind == "num":
+            canon = m["num"]
+        elif kind == "word":
+            canon = _word(m.group(0))
+        elif kind == "dash":
+            canon = "-"
+        else:
+            canon = "" if m.group(0) in _IGNORED_PUNCTUATION else "?"
+        raws.append(_Raw(kind, canon, m.group(0), spaced))
+        spaced = False
+    return raws
+
+
+def _is_suffix_dash(prev: _Raw | None, dash: _Raw, nxt: _Raw | None) -> bool:
+    """A dash joining a number to its word ("2025-жыл", "3-кварталы", "III-квартал")."""
+    if prev is None or nxt is None or dash.spaced or nxt.spaced or nxt.kind != "word":
+        return False
+    if nxt.text in _ROMAN:
+        return False
+    return prev.kind in ("num", "dmy", "iso", "my") or (prev.kind == "word" and prev.text in _ROMAN)
+
+
+def _canonical(text: str) -> list[str]:
+    raws = _raw_tokens(text)
+    tokens: list[str] = []
+    for i, raw in enumerate(raws):
+        if raw.kind == "dash":
+            prev = raws[i - 1] if i > 0 else None
+            nxt = raws[i + 1] if i + 1 < len(raws) else None
+            if _is_suffix_dash(prev, raw, nxt):
+                continue
+        tokens.extend(raw.canon.split())
+    return tokens
+
+
+# --- periods --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: date
+    end: date
+    point: bool  # one day
+
+
+class _Yearless:
+    """A period without a year ("IV квартал", "1 февраля"): no dates can be given."""
+
+
+_YEARLESS = _Yearless()
+_Result = _Span | _Yearless
+
+
+@dataclass(frozen=True)
+class _Context:
+    value: str
+    min_year: int
+    max_year: int
+
+    def error(self, code: str, **params: object) -> DeadlineError:
+        return DeadlineError(code, value=self.value, **params)
+
+    def check_year(self, year: int) -> int:
+        if not self.min_year <= year <= self.max_year:
+            raise self.error("deadline.implausible", year=year, low=self.min_year,
+                             high=self.max_year)
+        return year
+
+    def year(self, groups: dict[str, str | None], default: int | None) -> int | None:
+        text = groups.get("y")
+        return self.check_year(int(text)) if text is not None else default
+
+    def day(self, year: int, month: int, day: int) -> date:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise self.error("deadline.unreadable") from None
+
+    def month_end(self, year: int, month: int) -> date:
+        return self.day(year, month, calendar.monthrange(year, month)[1])
+
+    def numbers(self, groups: dict[str, str | None], a: str, b: str, high: int) -> tuple[int, int]:
+        """The number (or the range of numbers) of a quarter, half or month, checked."""
+        first = int(groups[a] or 0)
+        last = int(groups[b] or first)
+        if not (1 <= first <= high and 1 <= last <= high):
+            raise self.error("deadline.unreadable")
+        if first > last:
+            raise self.error("deadline.reversed")
+        return first, last
+
+
+_Groups = dict[str, str | None]
+_Builder = Callable[[_Groups, _Context, int | None], _Result]
+
+
+def _months_span(ctx: _Context, year: int | None, first: int, last: int) -> _Result:
+    if year is None:
+        return _YEARLESS
+    return _Span(ctx.day(year, first, 1), ctx.month_end(year, last), point=False)
+
+
+def _quarter(g: _Groups, ctx: _Context, default: int | None) -> _Result:
+    first, last = ctx.numbers(g, "a", "b", 4)
+    return _months_span(ctx, ctx.year(g, default), 3 * first - 2, 3 * last)
+
+
+def _half(g: _Groups, ctx: _Context, default: int | None) -> _Result:
+    first, last = ctx.numbers(g, "a", "b", 2)
+    return _months_span(ctx, ctx.year(g, default), 6 * first - 5, 6 * last)
+
+
+def _month(g: _Groups, ctx: _Context, default: int | None) -> _Result:
+    first, last = ctx.numbers(g, "m", "m2", 12)
+    return _months_span(ctx, ctx.year(g, default), first, last)
+
+
+def _day(g: _Groups, ctx: _Context, default: int | None) -> _Result:
+    month, _ = ctx.numbers(g, "m", "m", 12)
+    year = ctx.year(g, default)
+    if year is None:
+        ctx.day(2000, month, int(g["d"] or 0))  # still check the day (2000 is a leap year)
+        return _YEARLESS
+    day = ctx.day(year, month, int(g["d"] or 0))
+    return _Span(day, day, point=True)
+
+
+def _date(g: _Groups, ctx: _Context, default: int | None) -> _Result:
+    year = ctx.check_year(int(g["dy"] or 0))
+    day = ctx.day(year, int(g["dm"] or 0), int(g["dd"] or 0))
+    return _Span(day, day, point=True)
+
+
+def _year(g: _Groups, ctx: _Context, default: int | None) -> _Result:
+    year = ctx.year(g, default)
+    assert year is not None  # the pattern always holds a year
+    return _Span(date(year, 1, 1), date(year, 12, 31), point=False)
+
+
+_Y = r"(?P<y>[0-9]{4})(?: yr)?"
+_N = r"(?P<a>[0-9]{1,2})(?: - (?P<b>[0-9]{1,2}))?"
+_H = r"hy(?: yr)?"
+_M = r"m(?P<m>[0-9]{1,2})(?: - m(?P<m2>[0-9]{1,2}))?"
+_DM = r"(?P<d>[0-9]{1,2}) m(?P<m>[0-9]{1,2})"
+_MD = r"m(?P<m>[0-9]{1,2}) (?P<d>[0-9]{1,2})"
+
+# Canonical form of a single period -> its builder. Tried in order; the first full match wins.
+_PERIOD_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = tuple(
+    (re.compile(pattern), builder)
+    for pattern, builder in (
+        (rf"{_Y} {_N} qr", _quarter),  # 2025-жылдын 3-кварталы
+        (rf"{_N} qr {_Y}", _quarter),  # III квартал 2025 года
+        (rf"qr {_N} {_Y}", _quarter),  # Q3 2025
+        (rf"{_Y} qr {_N}", _quarter),  # 2025 Q3
+        (rf"{_N} qr", _quarter),  # IV квартал (no year)
+        (rf"qr {_N}", _quarter),  # Q4 (no year)
+        (rf"{_Y} {_N} {_H}", _half),  # 2025-жылдын 1-жарым жылдыгы
+        (rf"{_N} {_H} {_Y}", _half),  # 1 полугодие 2026 г.
+        (rf"{_H} {_N} {_Y}", _half),  # H1 2026
+        (rf"{_Y} {_H} {_N}", _half),  # 2026 H1
+        (rf"{_N} {_H}", _half),
+        (rf"{_H} {_N}", _half),
+        (rf"{_Y} {_M}", _month),  # 2025-жылдын март айы
+        (rf"{_M} {_Y}", _month),  # январь 2026 г., 01.2026
+        (_M, _month),
+        (rf"{_Y} {_DM}", _day),  # 2026-жылдын 1-февралы
+        (rf"{_DM} {_Y}", _day),  # 1 февраля 2026 г.
+        (rf"{_MD} {_Y}", _day),  # February 1, 2026
+        (_DM, _day),
+        (_MD, _day),
+        (r"d(?P<dy>[0-9]{4})\.(?P<dm>[0-9]{1,2})\.(?P<dd>[0-9]{1,2})(?: yr)?", _date),  # 01.02.2026
+        (_Y, _year),  # 2025-жыл, 2025 г.
+    )
+)
+
+
+def _single(tokens: list[str], ctx: _Context, default: int | None) -> _Result | None:
+    """One period (no range dash between periods), or None when no rule matches."""
+    if not tokens:
+        return None
+    if tokens[0] == "end" or tokens[-1] == "end":  # by the end of a period: its last day
+        inner = _single(tokens[1:] if tokens[0] == "end" else tokens[:-1], ctx, default)
+        if isinstance(inner, _Span):
+            return _Span(inner.end, inner.end, point=True)
+        return inner
+    text = " ".join(tokens)
+    for pattern, builder in _PERIOD_RULES:
+        match = pattern.fullmatch(text)
+        if match:
+            return builder(match.groupdict(), ctx, default)
+    return None
+
+
+def _range(tokens: list[str], ctx: _Context) -> _Result | None:
+    """Two periods joined by a dash: the start of the first to the end of the second."""
+    first_error: DeadlineError | None = None
+    for i, token in enumerate(tokens):
+        if token != "-":
+            continue
+        left_tokens, right_tokens = tokens[:i], tokens[i + 1 :]
+        try:
+            left = _single(left_tokens, ctx, None)
+            right = _single(right_tokens, ctx, None)
+            if left is None or right is None:
+                continue
+            if isinstance(left, _Yearless) and isinstance(right, _Span):
+                left = _single(left_tokens, ctx, right.start.year)
+            elif isinstance(right, _Yearless) and isinstance(left, _Span):
+                right = _single(right_tokens, ctx, left.end.year)
+        except DeadlineError as error:
+            first_error = first_error or error
+            continue
+        if not isinstance(left, _Span) or not isinstance(right, _Span):
+            return _YEARLESS
+        if left.start > right.end:
+            raise ctx.error("deadline.reversed")
+        return _Span(left.start, right.end, point=False)
+    if first_error is not None:
+        raise first_error
+    return None
+
+
+def _parse_tokens(tokens: list[str], ctx: _Context) -> _Result:
+    unreadable = ctx.error("deadline.unreadable")
+    if "?" in tokens:
+        raise unreadable
+    by = False
+    if tokens and tokens[0] == "from":  # с X по Y, с X до Y, from X to Y
+        tokens = tokens[1:]
+        for i, token in enumerate(tokens):
+            if token in ("by", "to") and 0 < i < len(tokens) - 1:
+                tokens[i] = "-"
+                break
+    if tokens and tokens[0] == "to":  # по 01.02.2026: until that day
+        by, tokens = True, tokens[1:]
+    tokens = ["-" if token == "to" else token for token in tokens]
+    if "by" in tokens:
+        by = True
+        tokens = [token for token in tokens if token != "by"]
+    while tokens and tokens[0] == "-":
+        tokens = tokens[1:]
+    while tokens and tokens[-1] == "-":
+        tokens = tokens[:-1]
+    if "from" in tokens:
+        raise unreadable
+    result = _single(tokens, ctx, None)
+    if result is None and "-" in tokens:
+        result = _range(tokens, ctx)
+        by = False  # "2025-жылдан 2027-жылга чейин": чейин closes the range
+    if result is None:
+        raise unreadable
+    if by and isinstance(result, _Span) and not result.point:
+        raise unreadable  # "до 2026 года": before it starts or when it ends? not guessed
+    return result
+
+
+def _parse_text(text: str, ctx: _Context) -> Deadline:
+    norm = _normalise(text)
+    if not norm.strip(" -.,;:/"):
+        return _EMPTY  # a dash or a dot is how staff write "nothing here"
+    if len(norm) > _MAX_LENGTH:
+        raise ctx.error("deadline.unreadable")
+    rest, count = _RECURRING.subn(" ", norm)
+    recurring = count > 0
+    for pattern, replacement in _PHRASES:
+        rest = pattern.sub(replacement, rest)
+    tokens = _canonical(rest)
+    if not tokens:
+        if recurring:
+            return Deadline(None, None, True)
+        raise ctx.error("deadline.unreadable")
+    result = _parse_tokens(tokens, ctx)
+    if isinstance(result, _Span):
+        return Deadline(result.start, result.end, recurring)
+    if recurring:  # "ежегодно до 1 февраля": every year, no single period
+        return Deadline(None, None, True)
+    raise ctx.error("deadline.unreadable")
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(value != value)  # NaN, NaT
+    except Exception:  # noqa: BLE001 - an odd object's comparison is not our concern
+        return False
+
+
+def parse_deadline(value: object, *, min_year: int = 2000, max_year: int = 2100) -> Deadline:
+    """The period of a deadline cell; raises :class:`DeadlineError` when it cannot be used.
+
+    ``value`` is what a spreadsheet reader gives: text, a year as ``int``/``float``, a ``date`` or
+    ``datetime``, or ``None``/``""`` (no deadline: all empty; the caller reports it).
+    """
+    if value is None or _is_missing(value):
+        return _EMPTY
+    if isinstance(value, str):
+        text = _display(value)
+        return _parse_text(value, _Context(text, min_year, max_year))
+    ctx = _Context(str(value), min_year, max_year)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        ctx.check_year(value.year)
+        return Deadline(value, value, False)
+    if isinstance(value, bool):
+        raise ctx.error("deadline.unreadable")
+    if isinstance(value, numbers.Integral):
+        year = int(value)
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number) or not number.is_integer():
+            raise ctx.error("deadline.unreadable")
+        year = int(number)
+        ctx = _Context(str(year), min_year, max_year)
+    else:
+        raise ctx.error("deadline.unreadable")
+    ctx.check_year(year)
+    try:
+        return Deadline(date(year, 1, 1), date(year, 12, 31), False)
+    except ValueError:
+        raise ctx.error("deadline.unreadable") from None
