@@ -21,6 +21,10 @@ LANG = click.Choice(list(messages.LANGS))
 
 def _options(f):  # type: ignore[no-untyped-def]
     f = click.option("--debug", is_flag=True, help="Show a traceback when the tool itself fails.")(f)
+    f = click.option(
+        "--plan", "plan_path", type=click.Path(path_type=Path), default=None,
+        help="An action plan workbook: every high risk must have a measure in it.",
+    )(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(f)
     f = click.option(
         "--low-residual",
@@ -69,11 +73,13 @@ def _print_text(report: FileReport, lang: str) -> None:
     if report.status == "rejected":
         click.echo(f"{head}: {messages.text('cli.rejected', lang)}: {report.reason_text(lang)}")
         return
-    rows = sum(len(t.frame) for t in report.tables)
+    counts = ", ".join(
+        f"{t.sheet}: {len(t.frame)} {messages.text('cli.' + t.kind, lang)}" for t in report.tables
+    )
     errors = sum(1 for f in report.findings if f.is_error)
     warnings = len(report.findings) - errors
     click.echo(
-        f"{head}: {rows} {messages.text('cli.rows', lang)}, "
+        f"{head}: {counts}, "
         f"{errors} {messages.text('cli.errors', lang)}, "
         f"{warnings} {messages.text('cli.warnings', lang)}"
     )
@@ -89,12 +95,21 @@ def _print_text(report: FileReport, lang: str) -> None:
 
 
 def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Options,
-         as_json: bool) -> None:
+         as_json: bool, plan_path: Path | None = None) -> None:
     from . import report as json_report
 
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-    reports = [run(p, write=write, out_dir=out_dir, options=opts) for p in paths]
+    reports: list[FileReport] = []
+    plans = None
+    if plan_path is not None:
+        plan_report = run(plan_path, write=False, options=opts)
+        plans = [t for t in plan_report.tables if t.kind == "plan"]
+        if plan_report.status == "rejected" or not plans:
+            if plan_report.status != "rejected":
+                plan_report.status, plan_report.reason = "rejected", "file.no_table"
+            reports.append(plan_report)
+    reports += [run(p, write=write, out_dir=out_dir, options=opts, plans=plans) for p in paths]
     if as_json:
         click.echo(json_report.dumps(reports, opts.lang))
     else:
@@ -114,7 +129,7 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder for the scored copies (default: beside each input).")
 @_options
-def score(paths, out_dir, lang, report_year, as_of, low_residual, as_json, debug):  # type: ignore[no-untyped-def]
+def score(paths, out_dir, lang, report_year, as_of, low_residual, as_json, plan_path, debug):  # type: ignore[no-untyped-def]
     """Score workbooks and write a colour-coded copy <name>.scored.xlsx of each.
 
     Example:
@@ -122,13 +137,13 @@ def score(paths, out_dir, lang, report_year, as_of, low_residual, as_json, debug
         workbook-tools score sample_workbooks/*.xlsx --out scored/
     """
     opts = _make_options(lang, low_residual, as_of, report_year, debug)
-    _run(paths, True, out_dir, opts, as_json)
+    _run(paths, True, out_dir, opts, as_json, plan_path)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_options
-def validate(paths, lang, report_year, as_of, low_residual, as_json, debug):  # type: ignore[no-untyped-def]
+def validate(paths, lang, report_year, as_of, low_residual, as_json, plan_path, debug):  # type: ignore[no-untyped-def]
     """Check workbooks and list the findings, without writing anything.
 
     Example:
@@ -136,7 +151,7 @@ def validate(paths, lang, report_year, as_of, low_residual, as_json, debug):  # 
         workbook-tools validate register.xlsx --lang ru --json
     """
     opts = _make_options(lang, low_residual, as_of, report_year, debug)
-    _run(paths, False, None, opts, as_json)
+    _run(paths, False, None, opts, as_json, plan_path)
 
 
 if __name__ == "__main__":  # pragma: no cover

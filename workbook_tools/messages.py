@@ -101,9 +101,9 @@ _T: dict[str, tuple[str, str, str]] = {
         "score columns (Annex I).",
     ),
     "row.continuation": (
-        "Бул саптагы текст мурунку тобокелдиктин (№{number}) уландысы катары кабыл алынды.",
-        "Текст этой строки принят как продолжение предыдущего риска (№{number}).",
-        "The text of this row was taken as the continuation of the previous risk (No. {number}).",
+        "Бул саптагы текст {number}-саптагы жазуунун уландысы катары кабыл алынды.",
+        "Текст этой строки принят как продолжение записи в строке {number}.",
+        "The text of this row was taken as the continuation of the entry in row {number}.",
     ),
     # --- values ----------------------------------------------------------------------------------
     "score.unreadable": (
@@ -192,6 +192,45 @@ _T: dict[str, tuple[str, str, str]] = {
         "No plan activity covers this high risk: point 6 puts it first into the risk management "
         "plan.",
     ),
+    # --- plan: statuses, columns, summary, yearly report ------------------------------------------
+    "deadline.missing": (
+        "Ишке ашыруу мөөнөтү көрсөтүлгөн эмес.",
+        "Срок исполнения не указан.",
+        "The deadline is not given.",
+    ),
+    "status.overdue": ("Мөөнөтү өттү", "Просрочено", "Overdue"),
+    "status.due_soon": ("Мөөнөтү жакындады (30 күн)", "Срок скоро (30 дней)", "Due soon (30 days)"),
+    "status.on_track": ("Убагында", "В срок", "On track"),
+    "status.done": ("Аткарылды", "Выполнено", "Done"),
+    "status.no_deadline": ("Мөөнөтү белгисиз", "Срок не известен", "No known deadline"),
+    "col.due_start": ("Мөөнөтүнүн башталышы", "Начало срока", "Due from"),
+    "col.due_end": ("Мөөнөтүнүн аягы", "Окончание срока", "Due by"),
+    "col.recurring": ("Жыл сайын", "Ежегодно", "Yearly"),
+    "col.status": ("Абалы", "Состояние", "Status"),
+    "word.yes": ("ооба", "да", "yes"),
+    "plan.as_of": ("абалы боюнча", "по состоянию на", "as of"),
+    "plan.by_status": ("Иш-чаралар абалы боюнча", "Мероприятия по состоянию", "Activities by status"),
+    "plan.overdue": ("Мөөнөтү өткөн иш-чаралар", "Просроченные мероприятия", "Overdue activities"),
+    "plan.task": ("Милдеттер", "Задачи", "Tasks"),
+    "plan.activity": ("Иш-чаралар", "Мероприятия", "Activities"),
+    "plan.deadline": ("Ишке ашыруу мөөнөтү", "Срок исполнения", "Deadline"),
+    "plan.expected": ("Күтүлүүчү натыйжалар", "Ожидаемые результаты", "Expected results"),
+    "plan.responsible": ("Жооптуу аткаруучулар", "Ответственные исполнители",
+                         "Responsible executors"),
+    "plan.by_responsible": ("Жооптуу аткаруучулар боюнча", "По ответственным исполнителям",
+                            "By responsible executor"),
+    "plan.by_funding": ("Каржылоо булактары боюнча", "По источникам финансирования",
+                        "By funding source"),
+    "sheet.yearly": ("Жылдык отчет {year}", "Годовой отчёт {year}", "Yearly report {year}"),
+    "yearly.title": (
+        "{year}-жылы иш-чаралар планынын аткарылышы жөнүндө отчет "
+        "({due}-жылдын 1-февралынан кечиктирбестен берилет)",
+        "Отчёт о выполнении плана мероприятий за {year} год "
+        "(представляется не позднее 1 февраля {due} года)",
+        "Report on the action plan for {year} (due by 1 February {due})",
+    ),
+    "yearly.done_note": ("Аткарылышы жөнүндө маалымат", "Информация о выполнении",
+                         "What was done"),
     # --- levels, measures, categories -------------------------------------------------------------
     "level.zero": ("Нөлдүк", "Нулевой", "Zero"),
     "level.low": ("Төмөнкү", "Низкий", "Low"),
@@ -281,7 +320,8 @@ _T: dict[str, tuple[str, str, str]] = {
     # --- CLI ---------------------------------------------------------------------------------------
     "cli.rejected": ("Кабыл алынган жок", "Отклонён", "Rejected"),
     "cli.written": ("Жазылды", "Записано", "Written"),
-    "cli.rows": ("тобокелдик", "риск(ов)", "risks"),
+    "cli.register": ("тобокелдик", "риск(ов)", "risks"),
+    "cli.plan": ("иш-чара", "мероприятий", "activities"),
     "cli.errors": ("ката", "ошибок", "errors"),
     "cli.warnings": ("эскертүү", "предупреждений", "warnings"),
 }

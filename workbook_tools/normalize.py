@@ -35,6 +35,7 @@ class Parsed:
     value: Any
     problem: str | None = None
     typo: WordMatch | None = None
+    params: dict[str, Any] | None = None
 
 
 def parse_score(v: Cell) -> Parsed:
@@ -158,7 +159,8 @@ def normalise(
             if parsed.problem:
                 severity = PROBLEM_SEVERITY.get(parsed.problem, fnd.Severity.WARNING)
                 found.append(
-                    Finding(severity, parsed.problem, value=as_typed(raw), **where)
+                    Finding(severity, parsed.problem, value=as_typed(raw),
+                            params=dict(parsed.params or {}), **where)
                 )
             elif parsed.typo is not None:
                 found.append(
@@ -174,7 +176,7 @@ def normalise(
                     "row.continuation",
                     sheet=sheet,
                     row=extra_row,
-                    params={"number": as_typed(rec.values.get("number")) or rec.row},
+                    params={"number": rec.row},
                 )
             )
     frame = pd.DataFrame(data, index=pd.Index([r.row for r in records], name="row"))

@@ -160,8 +160,14 @@ def _plan_hook(frame: pd.DataFrame, options: Options, sheet: str, layout: Layout
     return analyse_plan(frame, options, sheet, layout)
 
 
-def analyse_book(book: Book, options: Options = Options()) -> FileReport:
-    """Find, normalise, validate and score every table of a workbook already read."""
+def analyse_book(
+    book: Book, options: Options = Options(), plans: list[Table] | None = None
+) -> FileReport:
+    """Find, normalise, validate and score every table of a workbook already read.
+
+    ``plans``: plan tables given from another workbook (``score REGISTER --plan PLAN``) for the
+    cross-check of high risks, besides the plan tables of this workbook.
+    """
     report = FileReport(book.path, book.format)
     for grid in book.sheets:
         report.tables.extend(_analyse_sheet(grid, options))
@@ -169,26 +175,27 @@ def analyse_book(book: Book, options: Options = Options()) -> FileReport:
         report.status = "rejected"
         report.reason = "file.no_table"
         return report
-    if any(t.kind == "plan" for t in report.tables) and any(
-        t.kind == "register" for t in report.tables
-    ):
+    all_plans = [t for t in report.tables if t.kind == "plan"] + list(plans or [])
+    if all_plans and any(t.kind == "register" for t in report.tables):
         from .plan import cross_check
 
-        cross_check(report.tables, [t for t in report.tables if t.kind == "plan"])
+        cross_check(report.tables, all_plans)
     for t in report.tables:
         report.findings.extend(t.findings)
     report.status = "errors" if report.has_errors else "ok"
     return report
 
 
-def analyse(path: str | Path, options: Options = Options()) -> FileReport:
+def analyse(
+    path: str | Path, options: Options = Options(), plans: list[Table] | None = None
+) -> FileReport:
     """Read a workbook through the guarded reader and analyse it; never raises for bad input."""
     path = Path(path)
     try:
         book = read_book(path, options.limits)
     except RejectedFile as exc:
         return FileReport(path, status="rejected", reason=exc.reason, reason_params=exc.params)
-    return analyse_book(book, options)
+    return analyse_book(book, options, plans)
 
 
 def output_path(path: Path, out_dir: Path | None) -> Path:
@@ -197,11 +204,14 @@ def output_path(path: Path, out_dir: Path | None) -> Path:
 
 
 def score_file(
-    path: str | Path, out_dir: str | Path | None = None, options: Options = Options()
+    path: str | Path,
+    out_dir: str | Path | None = None,
+    options: Options = Options(),
+    plans: list[Table] | None = None,
 ) -> FileReport:
     """Analyse a workbook and write its annotated copy; the input is never modified."""
     path = Path(path)
-    report = analyse(path, options)
+    report = analyse(path, options, plans)
     if report.status == "rejected":
         return report
     from .writer import write_scored_copy
@@ -228,13 +238,14 @@ def run(
     write: bool,
     out_dir: str | Path | None = None,
     options: Options = Options(),
+    plans: list[Table] | None = None,
 ) -> FileReport:
     """One file through the pipeline, for batch callers: a failure of the tool itself on one
     file becomes that file's rejection (``file.unreadable``) instead of stopping the batch."""
     try:
         if write:
-            return score_file(path, out_dir, options)
-        return analyse(path, options)
+            return score_file(path, out_dir, options, plans)
+        return analyse(path, options, plans)
     except Exception as exc:  # noqa: BLE001 - the batch must go on; --debug shows the traceback
         if options.debug:
             raise

@@ -82,6 +82,7 @@ CHECKS: dict[str, Builder] = {
     "reason.missing": _reason,
     "cases.missing": _present,
     "activity.missing": _present,
+    "deadline.missing": _present,
     "level.mismatch": _mismatch,
 }
 

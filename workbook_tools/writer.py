@@ -430,4 +430,9 @@ def write_scored_copy(report: FileReport, target: Path, options: Options) -> Non
         write_legend(ws, header, legend_col, table.kind, lang)
     write_summary(wb, report, lang, options)
     write_findings_sheet(wb, report, lang)
+    for table in report.tables:
+        if table.kind == "plan":
+            from .plan import write_yearly_report
+
+            write_yearly_report(wb, table, lang, options)
     save_atomic(wb, target)
