@@ -35,9 +35,10 @@ dot, Latin look-alike letters and ң ө ү typed as н о у are all folded firs
 * recurring (``recurring=True``): ``жыл сайын``, ``ар жылы``, ``туруктуу``, ``үзгүлтүксүз``,
   ``дайыма``, ``ежегодно``, ``постоянно``, ``на постоянной основе``, ``ежеквартально``,
   ``ежемесячно``, ``квартал сайын``, ``ай сайын``, ``annually``, ``every year``, ``ongoing``,
-  ``permanent``, ``quarterly``, ``monthly``; alone they give empty dates, with a period (``2025-2027-
-  жылдар (жыл сайын)``, ``ежегодно, 2025-2027 гг.``) they keep its dates. A period without a year
-  next to them (``ежегодно до 1 февраля``, ``жыл сайын IV кварталда``) gives empty dates.
+  ``permanent``, ``quarterly``, ``monthly``; alone they give empty dates, with a period
+  (``2025-2027-жылдар (жыл сайын)``, ``ежегодно, 2025-2027 гг.``) they keep its dates. A period
+  without a year next to them (``ежегодно до 1 февраля``, ``жыл сайын IV кварталда``) gives
+  empty dates.
 
 Not understood (``deadline.unreadable``): anything else, such as ``кийинчерээк``, ``в течение
 года`` (no year), ``Q5 2025``, ``13-квартал``, ``31.02.2026``, two-digit years (``01.02.26``), a
@@ -89,16 +90,13 @@ _MAX_LENGTH = 300  # a deadline cell is a few words; longer text is not a deadli
 # --- normalising ----------------------------------------------------------------------------------
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = dict.fromkeys(
-    map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"
-             "\u2028\u2029\u0085\u3000\t\r\n\v\f"),
-    " ",
-)
+_SPACES = {
+    **dict.fromkeys(range(0x2000, 0x200B), " "),  # en quad .. hair space
+    **dict.fromkeys(map(ord, "\u00a0\u202f\u2028\u2029\u0085\u3000\t\r\n\v\f"), " "),
+}
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 # Latin letters that look like Cyrillic ones, folded inside words that hold Cyrillic letters.
-_LATIN_TO_CYRILLIC = str.maketrans(
-    "acepxykABCEHKMOPTXY", "асерхукАВСЕНКМОРТХУ"
-)
+_LATIN_TO_CYRILLIC = str.maketrans("acepxykABCEHKMOPTXY", "асерхукАВСЕНКМОРТХУ")
 # Compared loosely: ң ө ү (and the other code points used for them) as н о у, ё as е, і as i.
 _LOOSE = str.maketrans(
     {
@@ -313,10 +311,16 @@ def _raw_tokens(text: str) -> list[_Raw]:
 
 
 def _is_suffix_dash(prev: _Raw | None, dash: _Raw, nxt: _Raw | None) -> bool:
-    """A dash joining a number to its word ("2025-жыл", "3-кварталы", "III-квартал")."""
-    if prev is None or nxt is None or dash.spaced or nxt.spaced or nxt.kind != "word":
+    """A dash joining a number to its word ("2025-жыл", "3-кварталы", "III-квартал").
+
+    With spaces around it, only before a Kyrgyz or Russian year, quarter or half-year word
+    ("2025 - жылдын"): "январь 2025 - март 2026" and "Q3 2025 - Q1 2026" are ranges.
+    """
+    if prev is None or nxt is None or nxt.kind != "word" or nxt.text in _ROMAN:
         return False
-    if nxt.text in _ROMAN:
+    if (dash.spaced or nxt.spaced) and (
+        nxt.canon.split()[:1] not in (["yr"], ["qr"], ["hy"]) or not _CYRILLIC.search(nxt.text)
+    ):
         return False
     return prev.kind in ("num", "dmy", "iso", "my") or (prev.kind == "word" and prev.text in _ROMAN)
 
@@ -434,8 +438,9 @@ def _date(g: _Groups, ctx: _Context, default: int | None) -> _Result:
 
 def _year(g: _Groups, ctx: _Context, default: int | None) -> _Result:
     year = ctx.year(g, default)
-    assert year is not None  # the pattern always holds a year
-    return _Span(date(year, 1, 1), date(year, 12, 31), point=False)
+    if year is None:  # pragma: no cover - the pattern always holds a year
+        return _YEARLESS
+    return _Span(ctx.day(year, 1, 1), ctx.day(year, 12, 31), point=False)
 
 
 _Y = r"(?P<y>[0-9]{4})(?: yr)?"
@@ -475,6 +480,9 @@ _PERIOD_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = tuple(
 )
 
 
+_BARE_YEAR = re.compile(_Y)
+
+
 def _single(tokens: list[str], ctx: _Context, default: int | None) -> _Result | None:
     """One period (no range dash between periods), or None when no rule matches."""
     if not tokens:
@@ -504,6 +512,14 @@ def _range(tokens: list[str], ctx: _Context) -> _Result | None:
             right = _single(right_tokens, ctx, None)
             if left is None or right is None:
                 continue
+            if isinstance(left, _Yearless) is not isinstance(right, _Yearless):
+                year_side = right_tokens if isinstance(left, _Yearless) else left_tokens
+                if _BARE_YEAR.fullmatch(" ".join(year_side)):
+                    # "Q3-2025", "IV квартал - 2025": the dash only separates the year
+                    joined = _single(left_tokens + right_tokens, ctx, None)
+                    if joined is None:
+                        continue
+                    return joined
             if isinstance(left, _Yearless) and isinstance(right, _Span):
                 left = _single(left_tokens, ctx, right.start.year)
             elif isinstance(right, _Yearless) and isinstance(left, _Span):
@@ -581,7 +597,7 @@ def _parse_text(text: str, ctx: _Context) -> Deadline:
 def _is_missing(value: object) -> bool:
     try:
         return bool(value != value)  # NaN, NaT
-    except Exception:  # noqa: BLE001 - an odd object's comparison is not our concern
+    except Exception:  # an odd object whose comparison fails is not a missing value
         return False
 
 
