@@ -188,15 +188,18 @@ PLAN_COLUMNS: list[Any] = [
 ]
 
 
+STATUS_FILLS: dict[str, PatternFill] = {
+    s: PatternFill("solid", fgColor=argb) for s, argb in STATUS_FILL.items()
+}
+
+
 def status_fill(rec: dict[str, Any]) -> PatternFill | None:
     status = rec.get("status")
-    if not isinstance(status, str) or status not in STATUS_FILL:
-        return None
-    return PatternFill("solid", fgColor=STATUS_FILL[status])
+    return STATUS_FILLS.get(status) if isinstance(status, str) else None
 
 
 def legend_entries(lang: str) -> list[Any]:
-    return [(messages.text(f"status.{s}", lang), PatternFill("solid", fgColor=STATUS_FILL[s]),
+    return [(messages.text(f"status.{s}", lang), STATUS_FILLS[s],
              None) for s in STATUSES]
 
 
@@ -214,7 +217,7 @@ def write_plan_summary(out: Any, table: Table, lang: str, options: Options) -> N
     counts = Counter(frame["status"])
     for s in STATUSES:
         out.line(t(f"status.{s}", lang), counts.get(s, 0),
-                 fills=[PatternFill("solid", fgColor=STATUS_FILL[s])], border=BOX)
+                 fills=[STATUS_FILLS[s]], border=BOX)
     out.line(t("summary.total", lang), len(frame), font=BOLD, border=BOX)
     out.gap()
     out.line(t("plan.overdue", lang), font=BOLD)
@@ -224,7 +227,7 @@ def write_plan_summary(out: Any, table: Table, lang: str, options: Options) -> N
         if rec.get("status") == "overdue":
             out.line(int(row), rec.get("activity") or "", rec.get("deadline_raw") or "",
                      rec.get("responsible") or "", border=BOX,
-                     fills=[PatternFill("solid", fgColor=STATUS_FILL["overdue"])])
+                     fills=[STATUS_FILLS["overdue"]])
     out.gap()
     for key, title in (("responsible", "plan.by_responsible"), ("funding", "plan.by_funding")):
         if key not in frame:
@@ -259,7 +262,7 @@ def write_yearly_report(wb: Any, table: Table, lang: str, options: Options) -> N
                  rec.get("activity") or "", "" if deadline is None else str(deadline),
                  rec.get("expected") or "", rec.get("responsible") or "",
                  t(f"status.{rec['status']}", lang), "", border=BOX,
-                 fills=[None] * 7 + [PatternFill("solid", fgColor=STATUS_FILL[rec["status"]])])
+                 fills=[None] * 7 + [STATUS_FILLS[rec["status"]]])
     for col, width in zip("ABCDEFGHI", (8, 30, 36, 60, 20, 44, 24, 16, 40), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"

@@ -29,13 +29,12 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     visible: bool = True
 
+    def __post_init__(self) -> None:
+        self.width = max((len(r) for r in self.rows), default=0)
+
     @property
     def height(self) -> int:
         return len(self.rows)
-
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
 
     def value(self, r: int, c: int) -> Cell:
         if 0 <= r < len(self.rows):

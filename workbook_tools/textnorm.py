@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Zero-width and invisible characters that Word and web pages leave behind.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -55,12 +56,22 @@ def _fold_word(match: re.Match[str]) -> str:
     return word
 
 
+# Anything clean() would change besides the ends: most cells have none of it.
+_UNTIDY = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2007\u202f\u2002\u2003"
+                     "\u2009\u200a\t\r\n\v\f]| {2,}")
+
+
+@lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Visible text as typed, tidied: invisible characters out, spaces folded, ends stripped."""
+    if text.isascii() or (unicodedata.is_normalized("NFC", text) and not _UNTIDY.search(text)):
+        if not _UNTIDY.search(text):
+            return text.strip()
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
     return _MULTISPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The comparison key of a word or header: what the meaning does not depend on, removed."""
     text = clean(text).translate(_PUNCT).translate(_KYRGYZ_VARIANTS)

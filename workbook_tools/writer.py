@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from copy import copy
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -42,6 +43,32 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MARK_SIDE = Side(style="medium", color="FFC00000")
 MARK = Border(left=MARK_SIDE, right=MARK_SIDE, top=MARK_SIDE, bottom=MARK_SIDE)
 MAX_COMMENT = 2000
+
+
+class Restyler:
+    """Sets a cell's style attributes through a cache of resulting style arrays.
+
+    Setting ``cell.fill`` one cell at a time makes openpyxl hash the style objects each time;
+    on a 10,000-row register that is most of the run. The result for a given (old style,
+    new attributes) pair is always the same, so it is computed once.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def __call__(self, cell: Any, **attrs: Any) -> None:
+        # Keyed by the identity of the style objects: callers pass long-lived constants, and
+        # the cache keeps them alive, so an id is never reused while its entry exists.
+        current = cell._style  # noqa: SLF001
+        key = (tuple(current) if current is not None else None,
+               *sorted((k, id(v)) for k, v in attrs.items()))
+        done = self._cache.get(key)
+        if done is not None:
+            cell._style = copy(done[0])  # noqa: SLF001
+            return
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        self._cache[key] = (copy(cell._style), attrs)  # noqa: SLF001
 
 
 def fill(argb: str) -> PatternFill:
@@ -127,6 +154,13 @@ def row_fill(table: Table, rec: dict[str, Any]) -> PatternFill | None:
 # --- the annotated table -------------------------------------------------------------------------
 
 
+def _has_own_fill(cell: Any) -> bool:
+    """Whether staff filled the cell; their colour is kept. Fill ids 0 and 1 are the two
+    fills every xlsx starts with (none and gray125), so anything above is a fill of theirs."""
+    current = cell._style  # noqa: SLF001
+    return current is not None and current.fillId > 1
+
+
 def _findings_by_row(found: Iterable[Finding]) -> dict[int, list[Finding]]:
     by_row: dict[int, list[Finding]] = defaultdict(list)
     for f in found:
@@ -159,20 +193,22 @@ def annotate_table(ws: Worksheet, table: Table, lang: str) -> tuple[int, int]:
         ws.column_dimensions[get_column_letter(start + i)].width = 16 if i < 3 else 40
     by_row = _findings_by_row(table.findings)
     table_cols = range(layout.first_column + 1, layout.last_column + 2)
+    style = Restyler()
     for row, rec in zip(frame.index, frame.to_dict("records"), strict=True):
         row = int(row)
         colour = row_fill(table, rec)
         if colour is not None:
             for c in table_cols:
                 cell = ws.cell(row=row, column=c)
-                if not isinstance(cell, MergedCell) and cell.fill.fill_type is None:
-                    cell.fill = colour
+                if not isinstance(cell, MergedCell) and not _has_own_fill(cell):
+                    style(cell, fill=colour)
         for i, (key, value_of) in enumerate(columns[:-1]):
             cell = put(ws, row, start + i, value_of(rec, lang))
             if cell is not None:
-                cell.border, cell.alignment = BOX, WRAP
                 if colour is not None:
-                    cell.fill = colour
+                    style(cell, border=BOX, alignment=WRAP, fill=colour)
+                else:
+                    style(cell, border=BOX, alignment=WRAP)
     findings_col = start + len(columns) - 1
     for row, found in by_row.items():
         texts = "\n".join(f"• {messages.render(f, lang)}" for f in found)
@@ -236,6 +272,7 @@ class SheetWriter:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.row = 1
+        self.style = Restyler()
 
     def line(self, *values: Any, font: Font | None = None, fills: list[Any] | None = None,
              border: Border | None = None) -> int:
@@ -243,13 +280,14 @@ class SheetWriter:
             cell = put(self.ws, self.row, i, v)
             if cell is None:
                 continue
+            attrs: dict[str, Any] = {"alignment": WRAP}
             if font is not None:
-                cell.font = font
+                attrs["font"] = font
             if fills and i - 1 < len(fills) and fills[i - 1] is not None:
-                cell.fill = fills[i - 1]
+                attrs["fill"] = fills[i - 1]
             if border is not None:
-                cell.border = border
-            cell.alignment = WRAP
+                attrs["border"] = border
+            self.style(cell, **attrs)
         self.row += 1
         return self.row - 1
 
