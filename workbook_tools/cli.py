@@ -8,7 +8,6 @@ the result (text or ``--json``) and set the exit code: 0 no error finding, 1 an 
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click

@@ -58,10 +58,11 @@ import calendar
 import math
 import numbers
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+
+from . import textnorm
 
 __all__ = ["Deadline", "DeadlineError", "parse_deadline"]
 
@@ -87,45 +88,19 @@ class DeadlineError(ValueError):
 _EMPTY = Deadline(None, None, False)
 _MAX_LENGTH = 300  # a deadline cell is a few words; longer text is not a deadline
 
-# --- normalising ----------------------------------------------------------------------------------
+# --- normalising (textnorm.py: the one place text is tidied) ---------------------------------------
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = {
-    **dict.fromkeys(range(0x2000, 0x200B), " "),  # en quad .. hair space
-    **dict.fromkeys(map(ord, "\u00a0\u202f\u2028\u2029\u0085\u3000\t\r\n\v\f"), " "),
-}
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
-# Latin letters that look like Cyrillic ones, folded inside words that hold Cyrillic letters.
-_LATIN_TO_CYRILLIC = str.maketrans("acepxykABCEHKMOPTXY", "асерхукАВСЕНКМОРТХУ")
-# Compared loosely: ң ө ү (and the other code points used for them) as н о у, ё as е, і as i.
-_LOOSE = str.maketrans(
-    {
-        "ң": "н", "ӊ": "н", "ҥ": "н", "ӈ": "н",
-        "ө": "о", "ɵ": "о", "ѳ": "о", "ӧ": "о",
-        "ү": "у", "ұ": "у", "ӱ": "у",
-        "ё": "е", "і": "i", "ӏ": "i",
-    }
-)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_MULTISPACE = re.compile(r" {2,}")
-
-
-def _fold_word(match: re.Match[str]) -> str:
-    word = match.group(0)
-    return word.translate(_LATIN_TO_CYRILLIC) if _CYRILLIC.search(word) else word
 
 
 def _display(text: str) -> str:
     """The text as shown back in a message: invisible characters out, spaces folded."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
-    return _MULTISPACE.sub(" ", text).strip()
+    return textnorm.clean(text)
 
 
 def _normalise(text: str) -> str:
-    text = _display(text).translate(_DASHES)
-    text = _LETTERS.sub(_fold_word, text)
-    return text.lower().translate(_LOOSE)
+    text = textnorm.fold_lookalikes(_display(text).translate(textnorm.DASHES))
+    return text.lower().translate(textnorm.LOOSE_LETTERS)
 
 
 # --- phrases, taken out or rewritten before the words are read ------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -20,7 +20,7 @@ from . import findings as fnd
 from . import messages, textnorm
 from .deadlines import Deadline, DeadlineError, parse_deadline
 from .findings import Finding
-from .normalize import Parsed, column_letter
+from .normalize import Parsed
 
 if TYPE_CHECKING:  # pragma: no cover
     from .locate import Layout

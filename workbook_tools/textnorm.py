@@ -15,7 +15,10 @@ from functools import lru_cache
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 # Every kind of space becomes a plain space.
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\t\r\n\v\f"), " ")
+_SPACE_CHARS = "\u00a0\u202f\u2028\u2029\u0085\u3000\t\r\n\v\f" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
+_SPACES = dict.fromkeys(map(ord, _SPACE_CHARS), " ")
 
 # Quotes and dashes to one form each.
 _PUNCT = {
@@ -48,6 +51,19 @@ _MULTISPACE = re.compile(r" {2,}")
 # ң ө ү typed as н о у: used only to compare, never to rewrite what staff wrote.
 _KYRGYZ_TO_RUSSIAN_KEYS = str.maketrans({"ң": "н", "ө": "о", "ү": "у"})
 
+#: Every dash to "-" (for parsers of ranges such as "2025–2027").
+DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
+
+#: ң ө ү (and the other code points used for them) as н о у, ё as е, і as i: loose comparison.
+LOOSE_LETTERS = str.maketrans(
+    {
+        "ң": "н", "ӊ": "н", "ҥ": "н", "ӈ": "н",
+        "ө": "о", "ɵ": "о", "ѳ": "о", "ӧ": "о",
+        "ү": "у", "ұ": "у", "ӱ": "у",
+        "ё": "е", "і": "i", "ӏ": "i",
+    }
+)
+
 
 def _fold_word(match: re.Match[str]) -> str:
     word = match.group(0)
@@ -57,8 +73,9 @@ def _fold_word(match: re.Match[str]) -> str:
 
 
 # Anything clean() would change besides the ends: most cells have none of it.
-_UNTIDY = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2007\u202f\u2002\u2003"
-                     "\u2009\u200a\t\r\n\v\f]| {2,}")
+_UNTIDY = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad" + re.escape(_SPACE_CHARS) + "]| {2,}"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -72,6 +89,11 @@ def clean(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def fold_lookalikes(text: str) -> str:
+    """Latin look-alike letters inside Cyrillic words replaced by the Cyrillic ones."""
+    return _WORD.sub(_fold_word, text)
+
+
 def fold(text: str) -> str:
     """The comparison key of a word or header: what the meaning does not depend on, removed."""
     text = clean(text).translate(_PUNCT).translate(_KYRGYZ_VARIANTS)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from copy import copy
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +202,7 @@ def annotate_table(ws: Worksheet, table: Table, lang: str) -> tuple[int, int]:
                 cell = ws.cell(row=row, column=c)
                 if not isinstance(cell, MergedCell) and not _has_own_fill(cell):
                     style(cell, fill=colour)
-        for i, (key, value_of) in enumerate(columns[:-1]):
+        for i, (_, value_of) in enumerate(columns[:-1]):
             cell = put(ws, row, start + i, value_of(rec, lang))
             if cell is not None:
                 if colour is not None:
@@ -406,7 +406,7 @@ def write_findings_sheet(wb: Workbook, report: FileReport, lang: str) -> Workshe
     return ws
 
 
-# --- opening the source and saving -----------------------------------------------------------------
+# --- opening the source and saving ----------------------------------------------------------------
 
 
 def open_source(report: FileReport, options: Options) -> Workbook:
