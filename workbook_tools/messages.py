@@ -86,6 +86,16 @@ _T: dict[str, tuple[str, str, str]] = {
         "Не удалось записать размеченную копию: {detail}",
         "The scored copy could not be written: {detail}",
     ),
+    "formula.neutralised": (
+        "Файлдын сыртына кайрылган формула текст катары гана көчүрүлдү: {value}",
+        "Формула, обращающаяся за пределы файла, скопирована только как текст: {value}",
+        "A formula reaching outside the workbook was copied as text only: {value}",
+    ),
+    "link.removed": (
+        "Тышкы шилтеме көчүрмөдө өчүрүлдү: {value}",
+        "Внешняя ссылка удалена в копии: {value}",
+        "An external link was removed in the copy: {value}",
+    ),
     # --- table and column ----------------------------------------------------------------------
     "column.missing": (
         "Таблицада «{column}» мамычасы жок.",

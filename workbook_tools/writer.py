@@ -32,6 +32,7 @@ from .errors import RejectedFile
 from .findings import Finding
 from .pipeline import FileReport, Options, Table
 from .reader import read_book
+from .safety import sanitise
 
 AUTHOR = "workbook_tools"
 HEADER_FILL = PatternFill("solid", fgColor="FFD9D9D9")
@@ -458,6 +459,7 @@ def write_scored_copy(report: FileReport, target: Path, options: Options) -> Non
         raise RejectedFile("file.output_failed", detail="output would overwrite the input")
     lang = options.lang
     wb = open_source(report, options)
+    report.findings.extend(sanitise(wb))
     for table in report.tables:
         if table.sheet not in wb.sheetnames:
             continue
