@@ -269,7 +269,7 @@ class _PartReader:
                 if produced > declared:
                     # the central directory understated this entry: a bomb in disguise
                     raise _bomb(
-                        f"{info.filename}: more than the declared {_bytes(declared)}",
+                        f"more than the declared {_bytes(declared)}",
                         _bytes(declared),
                     )
                 self._count(len(out))
@@ -825,9 +825,9 @@ class _Cfb:
         entry = self.entries.get(name.casefold())
         return entry if entry is not None and entry[0] == 2 else None
 
-    def reader(self, start: int, size: int) -> Callable[[int, int], bytes]:
+    def reader(self, start: int, size: int, regular: bool = False) -> Callable[[int, int], bytes]:
         """read(offset, n) over a stream, without loading it whole."""
-        if size < self.mini_cutoff:
+        if size < self.mini_cutoff and not regular:
             data = self._mini_stream_bytes(start, size)
             return lambda off, n: data[off : off + n]
         chain = array("L" if array("L").itemsize == 4 else "I")
@@ -857,9 +857,8 @@ class _Cfb:
             if n >= self.n_minifat:
                 break
             minifat.frombytes(self._sector(sid))
-        root_read = self.reader(*self.root) if self.root[1] >= self.mini_cutoff else None
-        if root_read is None:
-            return b""
+        # the mini stream lives in the root entry's stream, always in regular sectors
+        root_read = self.reader(*self.root, regular=True)
         out = bytearray()
         for msid in self._chain(start, minifat):
             out += root_read(msid * 64, 64)
