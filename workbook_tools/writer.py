@@ -229,26 +229,47 @@ def annotate_table(ws: Worksheet, table: Table, lang: str) -> tuple[int, int]:
     return start, findings_col
 
 
-def write_legend(ws: Worksheet, row: int, col: int, kind: str, lang: str) -> None:
-    """Colour legend beside the computed columns."""
-    put(ws, row, col, messages.text("legend.title", lang)).font = BOLD
+def _legend_entries(kind: str, lang: str) -> list[tuple[str, PatternFill | None, Border | None]]:
     if kind == "register":
-        entries = [(messages.level_name(lvl, lang), LEVEL_FILLS[lvl], None)
-                   for lvl in (rules.Level.HIGH, rules.Level.MEDIUM, rules.Level.LOW)]
+        entries: list[tuple[str, PatternFill | None, Border | None]] = [
+            (messages.level_name(lvl, lang), LEVEL_FILLS[lvl], None)
+            for lvl in (rules.Level.HIGH, rules.Level.MEDIUM, rules.Level.LOW)
+        ]
     else:
         from .plan import legend_entries
 
         entries = legend_entries(lang)
     entries.append((messages.text("legend.finding", lang), None, MARK))
-    for i, (label, colour, border) in enumerate(entries, start=1):
-        cell = put(ws, row + i, col, label)
+    return entries
+
+
+def write_legend(ws: Worksheet, header: int, first_col: int, after_col: int, kind: str,
+                 lang: str) -> None:
+    """The colour legend: on the row above the header, over the computed columns, when that
+    row is free there; else in a column of its own right of them."""
+    entries = _legend_entries(kind, lang)
+    cells = len(entries) + 1
+    if header > 1 and not any(
+        _occupied(ws, range(header - 1, header), c) or isinstance(
+            ws._cells.get((header - 1, c)), MergedCell)  # noqa: SLF001
+        for c in range(first_col, first_col + cells)
+    ):
+        places = [(header - 1, first_col + i) for i in range(cells)]
+    else:
+        col = _free_columns(ws, after_col + 2, range(header, header + cells), 1)
+        places = [(header + i, col) for i in range(cells)]
+        ws.column_dimensions[get_column_letter(col)].width = 24
+    title = put(ws, *places[0], messages.text("legend.title", lang))
+    if title is not None:
+        title.font = BOLD
+    for (row, col), (label, colour, border) in zip(places[1:], entries, strict=True):
+        cell = put(ws, row, col, label)
+        if cell is None:
+            continue
         if colour is not None:
             cell.fill = colour
         if border is not None:
             cell.border = border
-    ws.column_dimensions[get_column_letter(col)].width = max(
-        ws.column_dimensions[get_column_letter(col)].width or 0, 22
-    )
 
 
 # --- summary and findings sheets -----------------------------------------------------------------
@@ -464,10 +485,8 @@ def write_scored_copy(report: FileReport, target: Path, options: Options) -> Non
         if table.sheet not in wb.sheetnames:
             continue
         ws = wb[table.sheet]
-        _, findings_col = annotate_table(ws, table, lang)
-        header = table.layout.header_row + 1
-        legend_col = _free_columns(ws, findings_col + 2, range(header, header + 8), 1)
-        write_legend(ws, header, legend_col, table.kind, lang)
+        start, findings_col = annotate_table(ws, table, lang)
+        write_legend(ws, table.layout.header_row + 1, start, findings_col, table.kind, lang)
     write_summary(wb, report, lang, options)
     write_findings_sheet(wb, report, lang)
     for table in report.tables:
