@@ -78,6 +78,7 @@ def read_book(path: str | Path, limits: guard.Limits = guard.DEFAULT_LIMITS) -> 
     except Exception as exc:  # calamine raises its own error types and sometimes ValueError
         raise _parser_rejection(exc) from exc
     sheets: list[Grid] = []
+    ods_merges: dict[str, list[tuple[int, int, int, int]]] | None = None
     try:
         for meta in wb.sheets_metadata:
             if time.monotonic() - started > limits.max_seconds:
@@ -101,6 +102,10 @@ def read_book(path: str | Path, limits: guard.Limits = guard.DEFAULT_LIMITS) -> 
             merged = [
                 (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
             ]
+            if fmt == "ods":
+                if ods_merges is None:
+                    ods_merges = _ods_merged_ranges(path)
+                merged = ods_merges.get(meta.name, [])
             visible = "Visible" in str(getattr(meta, "visible", "Visible"))
             sheets.append(Grid(meta.name, rows, merged, visible))
     except RejectedFile:
@@ -113,6 +118,45 @@ def read_book(path: str | Path, limits: guard.Limits = guard.DEFAULT_LIMITS) -> 
         except Exception:  # pragma: no cover - closing never matters for correctness
             pass
     return Book(path, fmt, sheets)
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges of an .ods file (calamine gives none for ODS): the spanned cells of
+    content.xml, found by a streaming parse. The guard has already refused entity declarations
+    and inflation past the limits."""
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    sheet: str | None = None
+    row = col = 0
+    with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+        for event, el in iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == f"{_TABLE}table":
+                    sheet, row = el.get(f"{_TABLE}name") or "", 0
+                    out.setdefault(sheet, [])
+                elif tag == f"{_TABLE}table-row":
+                    col = 0
+                elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                    rows = int(el.get(f"{_TABLE}number-rows-spanned", "1"))
+                    cols = int(el.get(f"{_TABLE}number-columns-spanned", "1"))
+                    if sheet is not None and (rows > 1 or cols > 1):
+                        out[sheet].append((row, col, row + rows - 1, col + cols - 1))
+                continue
+            if tag == f"{_TABLE}table-row":
+                row += int(el.get(f"{_TABLE}number-rows-repeated", "1"))
+            elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                col += int(el.get(f"{_TABLE}number-columns-repeated", "1"))
+            elif tag == f"{_TABLE}table":
+                sheet = None
+            el.clear()
+    return out
 
 
 def _parser_rejection(exc: Exception) -> RejectedFile:
