@@ -108,7 +108,9 @@ def write_xlsx(
     return path
 
 
-def write_ods(path: Path, table_body: str, encrypted: bool = False, content: str | None = None) -> Path:
+def write_ods(
+    path: Path, table_body: str, encrypted: bool = False, content: str | None = None
+) -> Path:
     """A minimal ods package whose one table (named "Risks") holds ``table_body`` (the rows)."""
     if content is None:
         content = (
@@ -129,7 +131,8 @@ def write_ods(path: Path, table_body: str, encrypted: bool = False, content: str
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.3">'
         '<manifest:file-entry manifest:full-path="/" '
         'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
@@ -184,7 +187,9 @@ def cfb_bytes(streams: dict[str, bytes]) -> bytes:
         alloc(pos, len(data) // ss)
         pos += len(data) // ss
 
-    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+    def entry(
+        name: str, kind: int, left: int, right: int, child: int, start: int, size: int
+    ) -> bytes:
         raw = (name + "\0").encode("utf-16-le")
         return (
             raw.ljust(64, b"\0")
@@ -230,8 +235,10 @@ def _rec(rid: int, data: bytes = b"") -> bytes:
     return struct.pack("<HH", rid, len(data)) + data
 
 
-def biff8_workbook(rows: int = 3, cols: int = 2, filepass: bool = False, name: str = "Risks") -> bytes:
-    """A BIFF8 Workbook stream: globals (BOF, [FILEPASS], BOUNDSHEET, EOF), one sheet's DIMENSIONS."""
+def biff8_workbook(
+    rows: int = 3, cols: int = 2, filepass: bool = False, name: str = "Risks"
+) -> bytes:
+    """A BIFF8 Workbook stream: globals (BOF, [FILEPASS], BOUNDSHEET, EOF), one sheet's size."""
 
     def bof(dt: int) -> bytes:
         return _rec(0x0809, struct.pack("<HHHHLL", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))
@@ -409,7 +416,8 @@ def entities_shared_strings(tmp: Path) -> Path:
 def entities_worksheet(tmp: Path) -> Path:
     """Billion laughs in a worksheet, the DOCTYPE placed after 100 KB of padding (chunk ends)."""
     sheet = (
-        '<?xml version="1.0"?>' + " " * 100_003
+        '<?xml version="1.0"?>'
+        + " " * 100_003
         + BILLION_LAUGHS_DTD.replace("lolz", "worksheet")
         + f'<worksheet xmlns="{NS_MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
         "<is><t>&lol9;</t></is></c></row></sheetData></worksheet>"
@@ -512,7 +520,8 @@ def ods_repeated_rows(tmp: Path) -> Path:
 
 def ods_repeated_columns(tmp: Path) -> Path:
     """An ods whose content cell is repeated across 100 000 columns."""
-    cell = ODS_CELL.replace("<table:table-cell ", '<table:table-cell table:number-columns-repeated="100000" ')
+    repeat = '<table:table-cell table:number-columns-repeated="100000" '
+    cell = ODS_CELL.replace("<table:table-cell ", repeat)
     return write_ods(tmp / "cols.ods", f"<table:table-row>{cell}</table:table-row>")
 
 
@@ -564,7 +573,8 @@ def minimal_xls(tmp: Path) -> Path:
 
 def minimal_ods(tmp: Path) -> Path:
     """A hand-made ods with LibreOffice-style huge repeats on EMPTY trailing rows and cells."""
-    row = f'<table:table-row>{ODS_CELL}<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+    empty = '<table:table-cell table:number-columns-repeated="16383"/>'
+    row = f"<table:table-row>{ODS_CELL}{empty}</table:table-row>"
     trail = (
         '<table:table-row table:number-rows-repeated="1048575">'
         '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'

@@ -468,9 +468,7 @@ def _attrs(text: bytes) -> dict[bytes, str]:
     return out
 
 
-def _sheet_parts(
-    reader: _PartReader, by_name: dict[str, zipfile.ZipInfo]
-) -> dict[str, str]:
+def _sheet_parts(reader: _PartReader, by_name: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
     """Worksheet part name -> sheet name, from xl/workbook.xml and its relationships."""
     names: dict[str, str] = {}
     rels_info = by_name.get("xl/_rels/workbook.xml.rels")
@@ -625,7 +623,8 @@ def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 # --- ods -----------------------------------------------------------------------------------------
 
 _ODS_TAG = re.compile(
-    rb"<(table:table|table:table-row|table:table-cell|table:covered-table-cell)" + _ATTRS
+    rb"<(table:table|table:table-row|table:table-cell|table:covered-table-cell)"
+    + _ATTRS
     + rb"|</(table:table|table:table-row)\s*>"
 )
 _ODS_TAG_START = re.compile(rb"<table:table")
@@ -724,9 +723,7 @@ def _scan_ods_package(reader: _PartReader, by_name: dict[str, zipfile.ZipInfo]) 
         gen = reader.chunks(info)
         first = next(gen, b"")
         name = info.filename
-        if name != "content.xml" and (
-            not _looks_like_xml(first) or name.lower().endswith(".svg")
-        ):
+        if name != "content.xml" and (not _looks_like_xml(first) or name.lower().endswith(".svg")):
             for _chunk in gen:
                 pass
             continue
@@ -760,8 +757,16 @@ class _Cfb:
         if shift not in (9, 12) or mini_shift != 6:
             raise _corrupt("bad OLE2 sector size")
         self.ss = 1 << shift
-        (n_fat, first_dir, _tx, self.mini_cutoff, first_minifat, n_minifat, first_difat,
-         n_difat) = struct.unpack("<8L", hdr[44:76])
+        (
+            n_fat,
+            first_dir,
+            _tx,
+            self.mini_cutoff,
+            first_minifat,
+            n_minifat,
+            first_difat,
+            n_difat,
+        ) = struct.unpack("<8L", hdr[44:76])
         self.n_sectors = max((size - self.ss) // self.ss + 1, 0)
         if n_fat > self.n_sectors:
             raise _corrupt("bad OLE2 FAT size")

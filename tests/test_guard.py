@@ -1,0 +1,189 @@
+"""The guard refuses every hostile file quickly and cheaply, and lets real workbooks through."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import hostile
+from workbook_tools.errors import RejectedFile
+from workbook_tools.guard import DEFAULT_LIMITS, Limits, inspect
+from workbook_tools.messages import _T
+
+MAX_SECONDS = 2.0
+MAX_PEAK_BYTES = 200 * 1024 * 1024
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+
+
+def _fingerprint(path: Path) -> tuple[bytes, int] | None:
+    if not path.is_file():
+        return None
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+def _timed_inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[object, float, int]:
+    """inspect() outcome (format or RejectedFile), seconds taken and peak traced memory."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        outcome: object = inspect(path, limits)
+    except RejectedFile as exc:
+        outcome = exc
+    finally:
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return outcome, elapsed, peak
+
+
+@pytest.mark.parametrize(
+    ("builder", "reason"), list(hostile.HOSTILE.items()), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_hostile_file_is_rejected(builder, reason, tmp_path: Path) -> None:
+    path = builder(tmp_path)
+    before = _fingerprint(path)
+    outcome, elapsed, peak = _timed_inspect(path)
+    assert isinstance(outcome, RejectedFile), f"accepted as {outcome!r}"
+    assert outcome.reason == reason, outcome
+    assert elapsed < MAX_SECONDS
+    assert peak < MAX_PEAK_BYTES
+    assert _fingerprint(path) == before
+
+
+@pytest.mark.parametrize("builder", list(hostile.HOSTILE), ids=lambda b: b.__name__)
+def test_rejection_params_fit_the_message(builder, tmp_path: Path) -> None:
+    with pytest.raises(RejectedFile) as info:
+        inspect(builder(tmp_path))
+    exc = info.value
+    assert exc.reason in _T
+    for value in exc.params.values():
+        assert type(value) in (str, int)
+        if isinstance(value, str):
+            assert value.isprintable() and len(value) <= 300
+    for text in _T[exc.reason]:
+        text.format(**exc.params)  # every placeholder is provided
+
+
+@pytest.mark.parametrize(
+    ("builder", "fmt"), list(hostile.VALID.items()), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_valid_file_is_accepted(builder, fmt, tmp_path: Path) -> None:
+    path = builder(tmp_path)
+    before = _fingerprint(path)
+    outcome, elapsed, _peak = _timed_inspect(path)
+    assert outcome == fmt
+    assert elapsed < MAX_SECONDS
+    assert _fingerprint(path) == before
+
+
+@needs_soffice
+@pytest.mark.parametrize(
+    ("builder", "fmt"), [(hostile.libreoffice_ods, "ods"), (hostile.libreoffice_xls, "xls")]
+)
+def test_libreoffice_files_are_accepted(builder, fmt, tmp_path: Path) -> None:
+    # LibreOffice writes repeat counts up to the last column / row on EMPTY rows and cells
+    assert inspect(builder(tmp_path)) == fmt
+
+
+def test_calamine_sees_the_small_range_the_guard_accepted(tmp_path: Path) -> None:
+    python_calamine = pytest.importorskip("python_calamine")
+    for builder in (hostile.minimal_ods, hostile.far_empty_row):
+        path = builder(tmp_path)
+        assert inspect(path) in ("ods", "xlsx")
+        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        assert sheet.height * sheet.width <= 1
+
+
+def test_limits_are_adjustable(tmp_path: Path) -> None:
+    path = hostile.normal_xlsx(tmp_path)
+    assert inspect(path, Limits(max_rows=41)) == "xlsx"  # merged B40:D41 is in the dimension
+    with pytest.raises(RejectedFile) as info:
+        inspect(path, Limits(max_rows=40))
+    assert info.value.reason == "file.too_large"
+    assert info.value.params["sheet"] == "Тобокелдиктер"
+    for limits in (Limits(max_zip_entries=5), Limits(max_uncompressed_bytes=10_000)):
+        with pytest.raises(RejectedFile) as info:
+            inspect(path, limits)
+        assert info.value.reason == "file.zip_bomb"
+    with pytest.raises(RejectedFile) as info:
+        inspect(path, Limits(max_file_bytes=100))
+    assert info.value.reason == "file.too_large"
+    with pytest.raises(RejectedFile) as info:
+        inspect(hostile.minimal_xls(tmp_path), Limits(max_cells=5))
+    assert info.value.reason == "file.too_large"
+    assert info.value.params["sheet"] == "Risks"
+
+
+def test_entity_declaration_split_across_chunks(tmp_path: Path) -> None:
+    # the "<!DOCTYPE" straddles every possible 64 KiB chunk boundary offset in turn
+    for pad in range(65_536 - 9, 65_536 + 1):
+        sheet = '<?xml version="1.0"?>'.ljust(pad) + '<!DOCTYPE x [<!ENTITY a "b">]><x/>'
+        path = hostile.write_xlsx(tmp_path / "split.xlsx", sheet=sheet)
+        with pytest.raises(RejectedFile) as info:
+            inspect(path)
+        assert info.value.reason == "file.entities", pad
+
+
+def test_svg_image_with_doctype_is_not_an_entity_attack(tmp_path: Path) -> None:
+    svg = b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd"><svg/>'
+    path = hostile.write_xlsx(tmp_path / "svg.xlsx", extra={"xl/media/image1.svg": svg})
+    assert inspect(path) == "xlsx"
+
+
+def test_str_path_is_accepted(tmp_path: Path) -> None:
+    assert inspect(str(hostile.normal_xlsx(tmp_path))) == "xlsx"  # type: ignore[arg-type]
+
+
+# --- fuzzing ------------------------------------------------------------------------------------
+
+_FUZZ = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _inspect_bytes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "fuzz.xlsx"
+    path.write_bytes(data)
+    try:
+        result = inspect(path)
+    except RejectedFile:
+        return
+    assert result in ("xlsx", "xlsm", "xls", "ods")
+
+
+@_FUZZ
+@given(data=st.binary(max_size=4096))
+def test_random_bytes_never_crash(tmp_path: Path, data: bytes) -> None:
+    _inspect_bytes(tmp_path, data)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
+    tmp = tmp_path_factory.mktemp("seeds")
+    return [
+        hostile.normal_xlsx(tmp).read_bytes(),
+        hostile.minimal_xls(tmp).read_bytes(),
+        hostile.minimal_ods(tmp).read_bytes(),
+    ]
+
+
+@_FUZZ
+@given(
+    which=st.integers(0, 2),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=8)), max_size=6),
+    cut=st.floats(0.05, 1.0),
+)
+def test_mutated_workbooks_never_crash(tmp_path: Path, seeds, which, edits, cut) -> None:
+    data = bytearray(seeds[which])
+    for where, patch in edits:
+        at = int(where * (len(data) - 1))
+        data[at : at + len(patch)] = patch
+    if cut < 0.9:
+        data = data[: max(int(len(data) * cut), 1)]
+    _inspect_bytes(tmp_path, bytes(data))
