@@ -11,7 +11,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,13 @@ KINDS = ("register", "plan")
 
 
 def _schema_dir() -> Path:
-    packaged = resources.files("workbook_tools") / "schemas"
+    """``schemas/`` inside the installed package (a wheel), else beside it (a source checkout,
+    editable installs included: their site-packages copy would go stale as schemas change)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "schemas"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "schemas"
+        return packaged
+    return here.parent / "schemas"
 
 
 def _load(name: str) -> dict[str, Any]:
