@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.builders import SOFFICE, soffice_convert
 
-@pytest.fixture
-def soffice_profile(tmp_path: Path) -> Path:
-    """A throw-away LibreOffice profile, so runs never share or lock one; skip without soffice."""
-    if shutil.which("soffice") is None:
+
+@pytest.fixture(scope="session")
+def lo_convert(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, str, Path], Path]:
+    """``convert(src, fmt, outdir)`` with LibreOffice headless and one throw-away profile;
+    skips the test when ``soffice`` is not installed."""
+    if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    return tmp_path / "lo_profile"
+    profile = tmp_path_factory.mktemp("lo_profile")
+
+    def convert(src: Path, fmt: str, outdir: Path) -> Path:
+        return soffice_convert(src, fmt, outdir, profile)
+
+    return convert
