@@ -187,3 +187,32 @@ def test_mutated_workbooks_never_crash(tmp_path: Path, seeds, which, edits, cut)
     if cut < 0.9:
         data = data[: max(int(len(data) * cut), 1)]
     _inspect_bytes(tmp_path, bytes(data))
+
+
+# --- used range: the regex fast path and the tag-by-tag path agree -------------------------------
+
+_BIG = Limits(max_rows=10**12, max_columns=10**12, max_cells=10**15, max_merged_area=10**15)
+
+
+@pytest.mark.parametrize(
+    ("body", "rows", "cols"),
+    [
+        ('<row r="2"><c r="C2"><v>1</v></c><c r="AB7"/></row>', 7, 28),
+        ('<x:row r="3"><x:c s="1" r="D3"><x:v>1</x:v></x:c></x:row>', 3, 4),
+        ('<row r="1"><c t="s" r="Z9"><v>0</v></c></row>', 9, 26),
+        ('<row r="4"><c r="B4"/><c/><c/></row>', 4, 4),  # r-less cells follow the previous
+        ('<row r="6"><c><v>1</v></c></row><row><c/><c/></row>', 7, 2),  # rows without r=
+        ('<row r="5" spans="1:2"/><row r="1"><c r="A1"/></row>', 1, 1),  # empty rows do not count
+    ],
+)
+def test_used_range_whole_and_in_small_chunks(body: str, rows: int, cols: int) -> None:
+    from workbook_tools.guard import _SHEET_TAG_START, _SheetScan, _TagStream
+
+    xml = hostile.sheet_xml(body).replace('<dimension ref="A1"/>', "").encode()
+    for size in (len(xml), 1, 7, 64):
+        scan = _SheetScan("s", _BIG)
+        stream = _TagStream(scan.region, _SHEET_TAG_START)
+        for at in range(0, len(xml), size):
+            stream.feed(xml[at : at + size])
+        stream.close()
+        assert (scan.max_row, scan.max_col) == (rows, cols), size

@@ -10,6 +10,7 @@ inflated size bounded; nothing is ever inflated whole into memory.
 
 from __future__ import annotations
 
+import operator
 import posixpath
 import re
 import stat
@@ -453,7 +454,33 @@ def _parse_range(ref: bytes) -> tuple[int, int, int, int] | None:
 
 # --- xlsx / xlsm ---------------------------------------------------------------------------------
 
-_SHEET_TAG = re.compile(rb"<" + _PFX + rb"(c|row|mergeCell|dimension)" + _ATTRS)
+_CELL_ROW_TAG = re.compile(rb"<" + _PFX + rb"(c|row)" + _ATTRS)
+_RANGE_TAG = re.compile(rb"<" + _PFX + rb"(mergeCell|dimension)" + _ATTRS)
+_ANY_ATTRS = rb"(?:\s(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*?)?"
+_REF_VALUE = rb"\s*=\s*[\"']\$?([A-Za-z]{1,4})\$?([0-9]{1,10})[\"']"
+
+
+def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
+    """(any cell, cell with r= first, cell with r= anywhere, row, row with r=) for a prefix."""
+    return (
+        re.compile(rb"<" + pfx + rb"c[\s/>]"),
+        re.compile(rb"<" + pfx + rb"c\sr" + _REF_VALUE),
+        re.compile(rb"<" + pfx + rb"c" + _ANY_ATTRS + rb"\sr" + _REF_VALUE),
+        # rows that can hold cells (not <row .../>), with and without a plain r=
+        re.compile(rb"<" + pfx + rb"row(?:\s(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*)?(?<!/)>"),
+        re.compile(
+            rb"<" + pfx + rb"row" + _ANY_ATTRS + rb"\sr\s*=\s*[\"']([0-9]{1,10})[\"']"
+            rb"(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*(?<!/)>"
+        ),
+    )
+
+
+# SpreadsheetML is nearly always unprefixed; the unprefixed patterns are several times faster
+_PLAIN = _cell_row_patterns(b"")
+_PREFIXED = _cell_row_patterns(_PFX)
+_HAS_PREFIX = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
 _SHEET_TAG_START = re.compile(rb"<" + _PFX + rb"(?:c|row|mergeCell|dimension)\s")
 _WB_SHEET = re.compile(rb"<" + _PFX + rb"sheet" + _ATTRS)
 _REL = re.compile(rb"<" + _PFX + rb"Relationship" + _ATTRS)
@@ -509,8 +536,55 @@ class _SheetScan:
         self.merged = 0
 
     def region(self, text: bytes) -> None:
-        limits = self.limits
-        for m in _SHEET_TAG.finditer(text):
+        if not self._fast(text):
+            self._slow(text)
+        for m in _RANGE_TAG.finditer(text):
+            r = _ATTR_REF.search(m.group(2))
+            rng = _parse_range(r.group(1)) if r else None
+            if rng is None:
+                continue
+            r1, c1, r2, c2 = rng
+            if m.group(1) == b"mergeCell":
+                self.merged += (r2 - r1 + 1) * (c2 - c1 + 1)
+                if self.merged > self.limits.max_merged_area:
+                    raise self._too_large(
+                        f"merged area {_num(self.merged)} cells",
+                        f"{_num(self.limits.max_merged_area)} cells",
+                    )
+            else:
+                # the dimension is only a claim, but openpyxl (read-only) trusts it
+                self.max_row = max(self.max_row, r2)
+                self.max_col = max(self.max_col, c2)
+        self.check()
+
+    def _fast(self, text: bytes) -> bool:
+        """All in C when every cell and every (non-empty) row carries a plain reference."""
+        cell_any, cell_r_first, cell_r, row_open, row_r = (
+            _PREFIXED if _HAS_PREFIX.search(text) else _PLAIN
+        )
+        n_cells = len(cell_any.findall(text))
+        refs = cell_r_first.findall(text)
+        if len(refs) != n_cells:
+            refs = cell_r.findall(text)
+            if len(refs) != n_cells:
+                return False
+        row_refs = row_r.findall(text)
+        if len(row_refs) != len(row_open.findall(text)):
+            return False
+        if row_refs:
+            self.row = int(row_refs[-1])
+            self.col = 0
+        if refs:
+            self.cells += len(refs)
+            # the last cell may precede a later <row>: then col over-estimates, never under
+            self.col = _col_number(refs[-1][0])
+            self.max_col = max(self.max_col, max(map(_col_number, set(map(_first, refs)))))
+            self.max_row = max(self.max_row, max(map(int, set(map(_second, refs)))))
+        return True
+
+    def _slow(self, text: bytes) -> None:
+        """Tag by tag, following calamine for cells without r= (placed after the previous)."""
+        for m in _CELL_ROW_TAG.finditer(text):
             kind, attrs = m.group(1), m.group(2)
             if kind == b"c":
                 r = _ATTR_R.search(attrs)
@@ -525,7 +599,7 @@ class _SheetScan:
                     self.max_row = row
                 if col > self.max_col:
                     self.max_col = col
-            elif kind == b"row":
+            else:
                 if m.group(3):  # <row .../> holds no cells: nothing is allocated for it
                     continue
                 r = _ATTR_R.search(attrs)
@@ -535,24 +609,6 @@ class _SheetScan:
                 else:
                     self.row += 1
                 self.col = 0
-            else:
-                r = _ATTR_REF.search(attrs)
-                rng = _parse_range(r.group(1)) if r else None
-                if rng is None:
-                    continue
-                r1, c1, r2, c2 = rng
-                if kind == b"mergeCell":
-                    self.merged += (r2 - r1 + 1) * (c2 - c1 + 1)
-                    if self.merged > limits.max_merged_area:
-                        raise self._too_large(
-                            f"merged area {_num(self.merged)} cells",
-                            f"{_num(limits.max_merged_area)} cells",
-                        )
-                else:
-                    # the dimension is only a claim, but openpyxl (read-only) trusts it
-                    self.max_row = max(self.max_row, r2)
-                    self.max_col = max(self.max_col, c2)
-        self.check()
 
     def check(self) -> None:
         check_grid(self.sheet, self.max_row, self.max_col, self.limits, self.cells)
