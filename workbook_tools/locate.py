@@ -234,7 +234,8 @@ def records(
             if len(distinct) == 1 and (leftmost or _looks_numbered(next(iter(distinct)))):
                 pending_sections.append((r, textnorm.clean(next(iter(distinct)))))
                 continue
-            if out and not pending_sections and r == last_content_row + 1:
+            if (out and not pending_sections and r == last_content_row + 1
+                    and not _looks_like_signature(own.values())):
                 prev = out[-1]
                 for key in fmt.continued:
                     c = cols.get(key)
@@ -271,6 +272,18 @@ def records(
 def _first_text_column(layout: Layout, fmt: TableFormat) -> int:
     """The leftmost column a section name may start in: the № column or the first text one."""
     return layout.first_column + (1 if "number" in layout.columns else 0)
+
+
+# "Жооптуу катчы:", "А.А.Абдуллаева", "Т.Д.Таев.": signature lines under a table.
+_SIGNATURE = re.compile(
+    r"[:：]\s*$|(?:^|\s)[А-ЯЁӨҮҢA-Z]\.\s?(?:[А-ЯЁӨҮҢA-Z]\.\s?)?[А-ЯЁӨҮҢA-Z][а-яёөүңa-z]+\.?\s*$"
+)
+
+
+def _looks_like_signature(values: Any) -> bool:
+    """A line of a signature block: a title ending in ":" or initials and a surname."""
+    texts = [_text(v).strip() for v in values]
+    return any(len(t) <= 60 and _SIGNATURE.search(t) for t in texts)
 
 
 _ROW_NUMBER = re.compile(r"^\d{1,4}(?:[.)]\d{0,3})?[.)]?$")
