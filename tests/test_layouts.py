@@ -188,7 +188,7 @@ def test_signature_lines_under_the_table_are_ignored(tmp_path: Path, after: list
     assert column(table, "function") == ["Маалымкат берүү"]
     assert report.findings == []
 
-    "the name to its unit, with a row.continuation warning"))
+
 def test_signature_line_directly_under_the_table_is_not_joined(tmp_path: Path) -> None:
     """Staff often sign right under the table's last row; the signature is not part of a risk."""
     path = make_register(
