@@ -335,11 +335,6 @@ def test_failed_save_leaves_no_partial_file(tmp_path: Path, monkeypatch) -> None
     assert (out / "r.scored.xlsx").read_bytes() == b"previous copy"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: writer.open_source rebuilds an .ods/.xls sheet as grid.name[:31], but "
-    "write_scored_copy and write_findings_sheet look the table up by its full name "
-    "(table.sheet not in wb.sheetnames): a LibreOffice sheet named with more than 31 "
-    "characters gets no computed columns, colours or comments, and no links in Findings"))
 def test_ods_sheet_with_a_long_name_is_annotated(tmp_path: Path, lo_convert) -> None:
     """LibreOffice allows sheet names longer than Excel's 31 characters."""
     long = "Коррупциялык тобокелдиктердин тизмеги 2026-жыл"

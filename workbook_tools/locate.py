@@ -63,6 +63,8 @@ class MergeMap:
 
     def __init__(self, grid: Grid, max_area: int) -> None:
         self.owner: dict[tuple[int, int], tuple[int, int]] = {}
+        #: rows holding a merged cell: every other row is read straight from the grid
+        self.rows: set[int] = set()
         area = 0
         for r0, c0, r1, c1 in grid.merged:
             size = (r1 - r0 + 1) * (c1 - c0 + 1)
@@ -70,6 +72,7 @@ class MergeMap:
             if area > max_area:
                 break  # beyond the cap, merged cells read as empty (the guard refuses worse)
             for r in range(r0, r1 + 1):
+                self.rows.add(r)
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self.owner[(r, c)] = (r0, c0)
@@ -215,10 +218,15 @@ def records(
     continuation_rows: list[int] = []
     last_content_row = -2  # a risk's text runs on only into the very next row
     for r in range(layout.data_start, grid.height):
+        plain = r not in merges.rows
+        line = grid.rows[r]
         own: dict[int, Cell] = {}
         for c in table_cols:
-            v, from_above = merges.value(grid, r, c)
-            if v is not None and not from_above and _text(v).strip():
+            if plain:
+                v, from_above = (line[c] if c < len(line) else None), False
+            else:
+                v, from_above = merges.value(grid, r, c)
+            if v is not None and not from_above and (not isinstance(v, str) or v.strip()):
                 own[c] = v
         if not own:
             continue  # blank row (a merged cell running down is no content of its own)
@@ -255,6 +263,9 @@ def records(
         values: dict[str, Any] = {}
         from_above_keys: set[str] = set()
         for key, c in cols.items():
+            if plain:
+                values[key] = line[c] if c < len(line) else None
+                continue
             v, from_above = merges.value(grid, r, c)
             values[key] = v
             if from_above and v is not None:

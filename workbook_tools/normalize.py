@@ -146,25 +146,30 @@ def normalise(
         values: list[Any] = []
         raws: list[Any] = []
         letter = column_letter(col)
+        seen: dict[tuple[type, Any], tuple[Parsed, Any]] = {}  # the same words recur down a column
         for rec in records:
             raw = rec.values.get(key)
             if isinstance(raw, str) and not raw.strip():
                 raw = None
-            parsed = parse(raw)
+            memo = (type(raw), raw)
+            done = seen.get(memo)
+            if done is None:
+                done = seen[memo] = (parse(raw), as_typed(raw))
+            parsed, typed = done
             values.append(parsed.value)
-            raws.append(as_typed(raw))
+            raws.append(typed)
             if key in rec.merged_from_above:
                 continue  # the finding stands once, on the merged cell's own row
             where = {"sheet": sheet, "row": rec.row, "column": letter, "field": key}
             if parsed.problem:
                 severity = PROBLEM_SEVERITY.get(parsed.problem, fnd.Severity.WARNING)
                 found.append(
-                    Finding(severity, parsed.problem, value=as_typed(raw),
+                    Finding(severity, parsed.problem, value=typed,
                             params=dict(parsed.params or {}), **where)
                 )
             elif parsed.typo is not None:
                 found.append(
-                    fnd.warning("word.typo", value=as_typed(raw), params={"meant": parsed.typo.meant},
+                    fnd.warning("word.typo", value=typed, params={"meant": parsed.typo.meant},
                                 **where)
                 )
         data[key] = values

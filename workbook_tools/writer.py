@@ -11,6 +11,7 @@ formula, whatever it starts with. Outputs are written atomically (:func:`save_at
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -402,7 +403,9 @@ def write_summary(wb: Workbook, report: FileReport, lang: str, options: Options)
     return ws
 
 
-def write_findings_sheet(wb: Workbook, report: FileReport, lang: str) -> Worksheet:
+def write_findings_sheet(
+    wb: Workbook, report: FileReport, lang: str, titles: dict[str, str] | None = None
+) -> Worksheet:
     t = messages.text
     ws = wb.create_sheet(unique_title(wb, t("sheet.findings", lang)))
     out = SheetWriter(ws)
@@ -415,9 +418,10 @@ def write_findings_sheet(wb: Workbook, report: FileReport, lang: str) -> Workshe
         row = out.line(t(f"severity.{f.severity.value}", lang), f.sheet or "",
                        f"{f.column or ''}{f.row or ''}", f.code, value, messages.render(f, lang),
                        border=BOX)
-        if coord and f.sheet in wb.sheetnames:
+        title = (titles or {}).get(f.sheet or "", f.sheet)
+        if coord and title in wb.sheetnames:
             cell = ws.cell(row=row, column=3)
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quoted(f.sheet)}!{coord}")
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quoted(title)}!{coord}")
             cell.font = Font(color="FF0563C1", underline="single")
         ws.cell(row=row, column=1).font = Font(
             bold=True, color="FFC00000" if f.is_error else "FF9C5700"
@@ -431,18 +435,26 @@ def write_findings_sheet(wb: Workbook, report: FileReport, lang: str) -> Workshe
 # --- opening the source and saving ----------------------------------------------------------------
 
 
-def open_source(report: FileReport, options: Options) -> Workbook:
-    """The staff's workbook as openpyxl sees it; .xls and .ods are rebuilt from their values."""
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def open_source(report: FileReport, options: Options) -> tuple[Workbook, dict[str, str]]:
+    """The staff's workbook as openpyxl sees it, and each sheet's title in it by its name as
+    read: .xls and .ods are rebuilt from their values, their sheet names made valid for Excel
+    (at most 31 characters, none of []:*?/\\)."""
     if report.format in ("xlsx", "xlsm"):
         try:
-            return load_workbook(report.input, keep_vba=False, keep_links=False, rich_text=False)
+            wb = load_workbook(report.input, keep_vba=False, keep_links=False, rich_text=False)
         except Exception as exc:  # openpyxl raises many kinds for odd files
             raise RejectedFile("file.corrupt", detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
+        return wb, {name: name for name in wb.sheetnames}
     book = read_book(report.input, options.limits)
     wb = Workbook()
     wb.remove(wb.active)
+    titles: dict[str, str] = {}
     for grid in book.sheets:
-        ws = wb.create_sheet(grid.name[:31])
+        ws = wb.create_sheet(unique_title(wb, _BAD_TITLE.sub("_", grid.name).strip("'") or "_"))
+        titles[grid.name] = ws.title
         for r, row in enumerate(grid.rows, start=1):
             for c, v in enumerate(row, start=1):
                 if v is not None:
@@ -453,7 +465,7 @@ def open_source(report: FileReport, options: Options) -> Workbook:
                                end_column=c1 + 1)
         for c in range(1, grid.width + 1):
             ws.column_dimensions[get_column_letter(c)].width = 20
-    return wb
+    return wb, titles
 
 
 def save_atomic(wb: Workbook, target: Path) -> None:
@@ -479,16 +491,16 @@ def write_scored_copy(report: FileReport, target: Path, options: Options) -> Non
     if target.resolve() == report.input.resolve():
         raise RejectedFile("file.output_failed", detail="output would overwrite the input")
     lang = options.lang
-    wb = open_source(report, options)
+    wb, titles = open_source(report, options)
     report.findings.extend(sanitise(wb))
     for table in report.tables:
-        if table.sheet not in wb.sheetnames:
+        if titles.get(table.sheet) not in wb.sheetnames:
             continue
-        ws = wb[table.sheet]
+        ws = wb[titles[table.sheet]]
         start, findings_col = annotate_table(ws, table, lang)
         write_legend(ws, table.layout.header_row + 1, start, findings_col, table.kind, lang)
     write_summary(wb, report, lang, options)
-    write_findings_sheet(wb, report, lang)
+    write_findings_sheet(wb, report, lang, titles)
     for table in report.tables:
         if table.kind == "plan":
             from .plan import write_yearly_report
