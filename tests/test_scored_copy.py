@@ -352,3 +352,13 @@ def test_ods_sheet_with_a_long_name_is_annotated(tmp_path: Path, lo_convert) -> 
     assert ws[f"I{data_row(1)}"].comment is not None
     link = wb["Findings"]["C2"].hyperlink
     assert link is not None and link.location.endswith(f"!I{data_row(1)}")
+
+
+@pytest.mark.parametrize(("sheet", "quoted"), [
+    ("Тизме", "'Тизме'"), ("Мектеп 2026", "'Мектеп 2026'"), ("Мектеп's", "'Мектеп''s'"),
+], ids=["plain", "space", "apostrophe"])
+def test_findings_links_quote_the_sheet_name(tmp_path: Path, sheet: str, quoted: str) -> None:
+    source = make_register(tmp_path / "r.xlsx", sheet=sheet, rows=[risk(1, p="?", h=1)])
+    report = pipeline.score_file(source, tmp_path / "out", Options(lang="en"))
+    link = load_workbook(report.output)["Findings"]["C2"].hyperlink
+    assert link.location == f"{quoted}!I{data_row(0)}"
