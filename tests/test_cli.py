@@ -240,11 +240,6 @@ def test_installed_console_script(clean: Path, with_error: Path, tmp_path: Path)
     assert (out / "clean.scored.xlsx").is_file() and (out / "error.scored.xlsx").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: pipeline.output_path names the copy <stem>.scored.xlsx in --out only by the input's "
-    "stem, so `score d1/register.xlsx d2/register.xlsx --out DIR` (or register.xlsx and "
-    "register.ods) writes both copies to DIR/register.scored.xlsx: the second silently "
-    "overwrites the first and both JSON entries report the same output"))
 def test_score_out_keeps_one_copy_per_input_with_the_same_name(tmp_path: Path) -> None:
     """The secretary scores every unit's register.xlsx into one folder; none may be lost."""
     first = make_register(tmp_path / "school" / "register.xlsx", rows=[risk(1, p=1, h=1)])

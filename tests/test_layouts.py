@@ -222,11 +222,6 @@ def test_text_running_on_into_the_next_row_is_joined(tmp_path: Path) -> None:
     assert str(data_row(0)) in messages.render(cont, "en")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: locate.records takes the header row and the row of column numbers repeated inside "
-    "the table (a Word table pasted with 'repeat header row', or a header copied at a page "
-    "break) for two risks: any text in an anchor column makes a risk row, so the repeat gives "
-    "score.unreadable/score.out_of_range errors (I/K) and unknown level/category/control"))
 def test_header_repeated_at_a_page_break_is_not_a_risk(tmp_path: Path) -> None:
     rows = [risk(1, p=1, h=1), list(KY_HEADER), list(range(1, 14)), risk(2, p=3, h=3)]
     report = pipeline.analyse(make_register(tmp_path / "r.xlsx", rows=rows))

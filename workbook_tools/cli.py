@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import messages, rules
-from .pipeline import FileReport, Options, run
+from .pipeline import FileReport, Options, run, run_many
 
 LANG = click.Choice(list(messages.LANGS))
 
@@ -108,7 +108,7 @@ def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Optio
             if plan_report.status != "rejected":
                 plan_report.status, plan_report.reason = "rejected", "file.no_table"
             reports.append(plan_report)
-    reports += [run(p, write=write, out_dir=out_dir, options=opts, plans=plans) for p in paths]
+    reports += run_many(list(paths), write=write, out_dir=out_dir, options=opts, plans=plans)
     if as_json:
         click.echo(json_report.dumps(reports, opts.lang))
     else:

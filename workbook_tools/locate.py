@@ -217,6 +217,12 @@ def records(
     pending_sections: list[tuple[int, str]] = []
     continuation_rows: list[int] = []
     last_content_row = -2  # a risk's text runs on only into the very next row
+    # The header (and number row) repeated inside the table, at a page break or by a Word
+    # table pasted with "repeat header row": not a risk.
+    repeats = {
+        _row_key(grid, merges, r, table_cols)
+        for r in range(layout.header_row, layout.data_start)
+    }
     for r in range(layout.data_start, grid.height):
         plain = r not in merges.rows
         line = grid.rows[r]
@@ -230,6 +236,8 @@ def records(
                 own[c] = v
         if not own:
             continue  # blank row (a merged cell running down is no content of its own)
+        if len(own) >= fmt.min_header_matches and _row_key(grid, merges, r, table_cols) in repeats:
+            continue
         anchor = any(
             cols[k] in own and (k != "number" or _is_row_number(own[cols[k]]))
             for k in fmt.anchors
@@ -278,6 +286,11 @@ def records(
         out.append(Record(r + 1, section, values, from_above_keys))
         last_content_row = r
     return out, continuation_rows
+
+
+def _row_key(grid: Grid, merges: MergeMap, r: int, cols: range) -> tuple[str, ...]:
+    """A row's texts as compared with the header: folded, merged cells as shown."""
+    return tuple(textnorm.fold(_text(merges.across(grid, r, c))) for c in cols)
 
 
 def _first_text_column(layout: Layout, fmt: TableFormat) -> int:

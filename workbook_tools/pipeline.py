@@ -198,9 +198,17 @@ def analyse(
     return analyse_book(book, options, plans)
 
 
-def output_path(path: Path, out_dir: Path | None) -> Path:
-    """``<name>.scored.xlsx`` beside the input, or in ``out_dir``."""
-    return (out_dir or path.parent) / f"{path.stem}.scored.xlsx"
+def output_path(path: Path, out_dir: Path | None, taken: set[Path] | None = None) -> Path:
+    """``<name>.scored.xlsx`` beside the input, or in ``out_dir``; ``<name> (2).scored.xlsx``
+    and so on when another input of the same run already took the name (two units'
+    register.xlsx scored into one folder, or register.xlsx beside register.ods)."""
+    folder = out_dir or path.parent
+    target = folder / f"{path.stem}.scored.xlsx"
+    n = 2
+    while taken is not None and target.resolve() in taken:
+        target = folder / f"{path.stem} ({n}).scored.xlsx"
+        n += 1
+    return target
 
 
 def score_file(
@@ -208,6 +216,7 @@ def score_file(
     out_dir: str | Path | None = None,
     options: Options = Options(),
     plans: list[Table] | None = None,
+    target: Path | None = None,
 ) -> FileReport:
     """Analyse a workbook and write its annotated copy; the input is never modified."""
     path = Path(path)
@@ -216,7 +225,7 @@ def score_file(
         return report
     from .writer import write_scored_copy
 
-    target = output_path(path, Path(out_dir) if out_dir else None)
+    target = target or output_path(path, Path(out_dir) if out_dir else None)
     try:
         write_scored_copy(report, target, options)
     except RejectedFile as exc:
@@ -239,12 +248,13 @@ def run(
     out_dir: str | Path | None = None,
     options: Options = Options(),
     plans: list[Table] | None = None,
+    target: Path | None = None,
 ) -> FileReport:
     """One file through the pipeline, for batch callers: a failure of the tool itself on one
     file becomes that file's rejection (``file.unreadable``) instead of stopping the batch."""
     try:
         if write:
-            return score_file(path, out_dir, options, plans)
+            return score_file(path, out_dir, options, plans, target)
         return analyse(path, options, plans)
     except Exception as exc:  # noqa: BLE001 - the batch must go on; --debug shows the traceback
         if options.debug:
@@ -255,3 +265,24 @@ def run(
             reason="file.unreadable",
             reason_params={"detail": f"{type(exc).__name__}: {exc}"[:200]},
         )
+
+
+def run_many(
+    paths: list[Path],
+    *,
+    write: bool,
+    out_dir: str | Path | None = None,
+    options: Options = Options(),
+    plans: list[Table] | None = None,
+) -> list[FileReport]:
+    """Every file through :func:`run`, in order; no two copies of one run share a name."""
+    taken: set[Path] = set()
+    reports: list[FileReport] = []
+    folder = Path(out_dir) if out_dir else None
+    for path in map(Path, paths):
+        target = output_path(path, folder, taken) if write else None
+        if target is not None:
+            taken.add(target.resolve())
+        reports.append(run(path, write=write, out_dir=out_dir, options=options, plans=plans,
+                           target=target))
+    return reports
