@@ -19,7 +19,9 @@ LANG = click.Choice(list(messages.LANGS))
 
 
 def _options(f):  # type: ignore[no-untyped-def]
-    f = click.option("--debug", is_flag=True, help="Show a traceback when the tool itself fails.")(f)
+    f = click.option(
+        "--debug", is_flag=True, help="Show a traceback when the tool itself fails."
+    )(f)
     f = click.option(
         "--plan", "plan_path", type=click.Path(path_type=Path), default=None,
         help="An action plan workbook: every high risk must have a measure in it.",

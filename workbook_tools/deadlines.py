@@ -88,7 +88,7 @@ class DeadlineError(ValueError):
 _EMPTY = Deadline(None, None, False)
 _MAX_LENGTH = 300  # a deadline cell is a few words; longer text is not a deadline
 
-# --- normalising (textnorm.py: the one place text is tidied) ---------------------------------------
+# --- normalising (textnorm.py: the one place text is tidied) --------------------------------------
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 

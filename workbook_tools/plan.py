@@ -83,7 +83,9 @@ def report_year(options: Options) -> int:
     return options.report_year or _as_of(options).year - 1
 
 
-def analyse_plan(frame: pd.DataFrame, options: Options, sheet: str, layout: Layout) -> list[Finding]:
+def analyse_plan(
+    frame: pd.DataFrame, options: Options, sheet: str, layout: Layout
+) -> list[Finding]:
     """Expand deadlines into dates and compute each activity's status, in place."""
     as_of = _as_of(options)
     deadlines = list(frame["deadline"]) if "deadline" in frame else [None] * len(frame)
