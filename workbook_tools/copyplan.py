@@ -1,0 +1,74 @@
+"""What the annotated copy adds to the staff's workbook, as data.
+
+The writer (writer.py) decides *what* goes into the copy and records it in a :class:`CopyPlan`;
+a backend renders the plan: :mod:`workbook_tools.backend_openpyxl` loads the workbook with
+openpyxl (any input: .xls and .ods are rebuilt from their values), and
+:mod:`workbook_tools.backend_stream` copies an .xlsx package as it is and streams the edited
+sheets' XML, which is several times faster and lighter on a large register. Both render the same
+plan, so the copy is the same whichever writes it.
+
+Coordinates are Excel's: 1-based (row, column).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Style:
+    """A cell style the tool writes: hashable, so backends can cache what it becomes."""
+
+    bold: bool = False
+    size: float | None = None  # font size; None keeps the default
+    color: str | None = None  # font colour, ARGB ("FFC00000")
+    underline: bool = False
+    fill: str | None = None  # solid fill, ARGB
+    border: str | None = None  # "box" (thin grey) or "mark" (medium red: a cell with findings)
+    wrap: bool = False  # wrap text, aligned to the top
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A change to a cell staff wrote: its value and its other formatting stay."""
+
+    fill: str | None = None  # applied only when the cell has no fill of its own
+    border: str | None = None  # "mark": always applied
+
+
+@dataclass
+class SheetEdits:
+    """The edits of one of the staff's sheets."""
+
+    title: str
+    #: new cells written by the tool (value, style); text is always written as text
+    cells: dict[tuple[int, int], tuple[Any, Style | None]] = field(default_factory=dict)
+    #: changes to cells staff wrote (the cell may also be empty)
+    overlays: dict[tuple[int, int], Overlay] = field(default_factory=dict)
+    #: comments, by cell (the top-left cell of a merged range)
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: widths of the new columns, by 1-based column
+    widths: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass
+class NewSheet:
+    """A sheet the tool adds (Summary, Findings, the yearly report)."""
+
+    title: str
+    rows: list[list[tuple[Any, Style | None]]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    #: internal hyperlinks: cell -> location ("'Тизмек'!E7"); never made from source text
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    freeze: str | None = None  # e.g. "A2"
+
+
+@dataclass
+class CopyPlan:
+    """Everything the copy adds, in the order the sheets appear."""
+
+    edits: dict[str, SheetEdits] = field(default_factory=dict)  # by the copy's sheet title
+    new_sheets: list[NewSheet] = field(default_factory=list)
+    #: comment author
+    author: str = "workbook_tools"
