@@ -36,6 +36,9 @@ class Options:
     as_of: date | None = None  # plans: the day statuses are computed for (default: today)
     report_year: int | None = None  # plans: the yearly report's year (default: as_of's - 1)
     debug: bool = False  # let an unexpected exception through instead of a rejection
+    #: who writes the copy of an .xlsx: "auto" (streaming, openpyxl when it declines),
+    #: "stream" or "openpyxl"
+    backend: str = "auto"
 
 
 @dataclass
@@ -47,6 +50,8 @@ class Table:
     layout: Layout
     frame: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
+    #: the sheet's values as read: where the copy may write, which cells are merged
+    grid: Grid | None = field(default=None, repr=False)
 
     @property
     def header_row(self) -> int:
@@ -68,6 +73,7 @@ class FileReport:
     tables: list[Table] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     output: Path | None = None
+    sheet_names: list[str] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -138,7 +144,7 @@ def _analyse_sheet(grid: Grid, options: Options) -> list[Table]:
             found += _plan_hook(frame, options, grid.name, layout)
         _label_params(found, fmt)
         found.sort(key=lambda f: (f.row or 0, f.column or "", f.code))
-        tables.append(Table(grid.name, kind, layout, frame, found))
+        tables.append(Table(grid.name, kind, layout, frame, found, grid))
     # A sheet that looks like both kinds keeps the kind with more recognised columns.
     if len(tables) == 2 and tables[0].layout.header_row == tables[1].layout.header_row:
         tables.sort(key=lambda t: -len(t.layout.columns))
@@ -168,7 +174,7 @@ def analyse_book(
     ``plans``: plan tables given from another workbook (``score REGISTER --plan PLAN``) for the
     cross-check of high risks, besides the plan tables of this workbook.
     """
-    report = FileReport(book.path, book.format)
+    report = FileReport(book.path, book.format, sheet_names=[g.name for g in book.sheets])
     for grid in book.sheets:
         report.tables.extend(_analyse_sheet(grid, options))
     if not report.tables:

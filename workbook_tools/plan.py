@@ -14,7 +14,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl.styles import PatternFill
 
 from . import findings as fnd
 from . import messages, textnorm
@@ -190,72 +189,61 @@ PLAN_COLUMNS: list[Any] = [
 ]
 
 
-STATUS_FILLS: dict[str, PatternFill] = {
-    s: PatternFill("solid", fgColor=argb) for s, argb in STATUS_FILL.items()
-}
-
-
-def status_fill(rec: dict[str, Any]) -> PatternFill | None:
-    status = rec.get("status")
-    return STATUS_FILLS.get(status) if isinstance(status, str) else None
-
-
 def legend_entries(lang: str) -> list[Any]:
-    return [(messages.text(f"status.{s}", lang), STATUS_FILLS[s],
-             None) for s in STATUSES]
+    from .copyplan import Style
+
+    return [(messages.text(f"status.{s}", lang), Style(fill=STATUS_FILL[s])) for s in STATUSES]
 
 
 def write_plan_summary(out: Any, table: Table, lang: str, options: Options) -> None:
     """Activities by status, the overdue list, counts by executor and by funding source."""
-    from .writer import BOLD, BOX
-
     t = messages.text
     frame = table.frame
     as_of = _as_of(options)
     out.line(f"{t('summary.sheet', lang)}: {table.sheet} — {t('plan.as_of', lang)} "
-             f"{as_of.isoformat()}", font=BOLD)
+             f"{as_of.isoformat()}", bold=True)
     out.gap()
-    out.line(t("plan.by_status", lang), t("summary.count", lang), font=BOLD, border=BOX)
+    out.line(t("plan.by_status", lang), t("summary.count", lang), bold=True, border="box")
     counts = Counter(frame["status"])
     for s in STATUSES:
-        out.line(t(f"status.{s}", lang), counts.get(s, 0),
-                 fills=[STATUS_FILLS[s]], border=BOX)
-    out.line(t("summary.total", lang), len(frame), font=BOLD, border=BOX)
+        out.line(t(f"status.{s}", lang), counts.get(s, 0), fills=[STATUS_FILL[s]], border="box")
+    out.line(t("summary.total", lang), len(frame), bold=True, border="box")
     out.gap()
-    out.line(t("plan.overdue", lang), font=BOLD)
+    out.line(t("plan.overdue", lang), bold=True)
     out.line(t("summary.row", lang), t("plan.activity", lang), t("plan.deadline", lang),
-             t("plan.responsible", lang), font=BOLD, border=BOX)
+             t("plan.responsible", lang), bold=True, border="box")
     for row, rec in zip(frame.index, frame.to_dict("records"), strict=True):
         if rec.get("status") == "overdue":
             out.line(int(row), rec.get("activity") or "", rec.get("deadline_raw") or "",
-                     rec.get("responsible") or "", border=BOX,
-                     fills=[STATUS_FILLS["overdue"]])
+                     rec.get("responsible") or "", border="box", fills=[STATUS_FILL["overdue"]])
     out.gap()
     for key, title in (("responsible", "plan.by_responsible"), ("funding", "plan.by_funding")):
         if key not in frame:
             continue
-        out.line(t(title, lang), t("summary.count", lang), font=BOLD, border=BOX)
+        out.line(t(title, lang), t("summary.count", lang), bold=True, border="box")
         by = Counter(v if isinstance(v, str) and v else "—" for v in frame[key])
         for name, n in sorted(by.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.line(name, n, border=BOX)
+            out.line(name, n, border="box")
         out.gap()
 
 
-def write_yearly_report(wb: Any, table: Table, lang: str, options: Options) -> None:
+def yearly_report_sheet(table: Table, lang: str, options: Options, title: str) -> Any:
     """The yearly report sheet: activities due in year N or recurring, ready to complete."""
-    from .writer import BOLD, BOX, HEADER_FILL, TITLE, SheetWriter, unique_title
+    from .copyplan import NewSheet
+    from .writer import HEADER_FILL, SheetWriter
 
     t = messages.text
     year = report_year(options)
-    ws = wb.create_sheet(unique_title(wb, t("sheet.yearly", lang, year=year)))
-    out = SheetWriter(ws)
-    out.line(t("yearly.title", lang, year=year, due=year + 1), font=TITLE)
+    sheet = NewSheet(title, freeze="A5", widths=dict(
+        enumerate((8, 30, 36, 60, 20, 44, 24, 16, 40), start=1)))
+    out = SheetWriter(sheet)
+    out.line(t("yearly.title", lang, year=year, due=year + 1), bold=True, size=13)
     out.line(f"{t('summary.sheet', lang)}: {table.sheet}")
     out.gap()
     out.line(t("summary.row", lang), t("summary.section", lang), t("plan.task", lang),
              t("plan.activity", lang), t("plan.deadline", lang), t("plan.expected", lang),
              t("plan.responsible", lang), t("col.status", lang), t("yearly.done_note", lang),
-             font=BOLD, fills=[HEADER_FILL] * 9, border=BOX)
+             bold=True, fills=[HEADER_FILL] * 9, border="box")
     for row, rec in zip(table.frame.index, table.frame.to_dict("records"), strict=True):
         if not in_year(rec, year):
             continue
@@ -263,8 +251,6 @@ def write_yearly_report(wb: Any, table: Table, lang: str, options: Options) -> N
         out.line(int(row), rec.get("section") or "", rec.get("task") or "",
                  rec.get("activity") or "", "" if deadline is None else str(deadline),
                  rec.get("expected") or "", rec.get("responsible") or "",
-                 t(f"status.{rec['status']}", lang), "", border=BOX,
-                 fills=[None] * 7 + [STATUS_FILLS[rec["status"]]])
-    for col, width in zip("ABCDEFGHI", (8, 30, 36, 60, 20, 44, 24, 16, 40), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A5"
+                 t(f"status.{rec['status']}", lang), "", border="box",
+                 fills=[None] * 7 + [STATUS_FILL[rec["status"]]])
+    return sheet

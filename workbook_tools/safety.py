@@ -70,3 +70,128 @@ def sanitise(wb: Any) -> list[Finding]:
                 out.append(fnd.warning("link.removed", value=f"{name}: {defined.value}"))
                 del names[name]
     return out
+
+
+# --- the same rules, read from the package before the copy is made ------------------------------
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
+_SHARED = re.compile(rb'\bt="shared"')
+_SI = re.compile(rb'\bsi="(\d+)"')
+_HYPERLINK = re.compile(rb"<hyperlink\b([^>]*?)/?>")
+_RID = re.compile(rb'\br:id="([^"]+)"|\bid="([^"]+)"')
+_HREF = re.compile(rb'\bref="([A-Z]{1,3})(\d+)')
+
+
+def _unescape(raw: bytes) -> str:
+    import html
+
+    return html.unescape(raw.decode("utf-8", "replace"))
+
+
+def _rels(zf: Any, part: str) -> dict[str, tuple[str, str, str]]:
+    """Relationships of ``part``: id -> (type, target, target mode)."""
+    from defusedxml.ElementTree import fromstring
+
+    folder, _, name = part.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+    if rels not in zf.namelist():
+        return {}
+    root = fromstring(zf.read(rels))
+    return {
+        r.get("Id", ""): (r.get("Type", ""), r.get("Target", ""), r.get("TargetMode", ""))
+        for r in root.iter(_PKG_REL)
+    }
+
+
+def _join(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = base.rsplit("/", 1)[0].split("/") if "/" in base else []
+    for piece in target.split("/"):
+        if piece == "..":
+            parts = parts[:-1]
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def scan_package(path: Any) -> list[Finding]:
+    """What the copy of an .xlsx/.xlsm will neutralise, as findings, read from the package:
+    formulas reaching outside the workbook, hyperlinks other than web and mail, external links
+    and names pointing into other files. Both backends neutralise exactly these (the rules are
+    :func:`dangerous_formula` and :data:`SAFE_SCHEMES`). The guard has checked the package."""
+    import zipfile
+
+    from defusedxml.ElementTree import fromstring
+
+    out: list[Finding] = []
+    with zipfile.ZipFile(path) as zf:
+        workbook = "xl/workbook.xml"
+        if workbook not in zf.namelist():
+            return out
+        root = fromstring(zf.read(workbook))
+        rels = _rels(zf, workbook)
+        for kind, target, _ in rels.values():
+            if kind.endswith("/externalLink"):
+                out.append(fnd.warning("link.removed", value=_join(workbook, target)))
+        for name in root.iter(f"{_MAIN}definedName"):
+            if name.text and _EXTERNAL.search(name.text):
+                out.append(fnd.warning("link.removed",
+                                       value=f"{name.get('name')}: {name.text}"))
+        for sheet in root.iter(f"{_MAIN}sheet"):
+            title = sheet.get("name", "")
+            rel = rels.get(sheet.get(f"{{{_REL_NS}}}id", ""))
+            if rel is None or not rel[0].endswith("/worksheet"):
+                continue
+            part = _join(workbook, rel[1])
+            if part not in zf.namelist():
+                continue
+            data = zf.read(part)
+            out.extend(_scan_sheet(title, data))
+            if b"<hyperlink" in data:
+                sheet_rels = _rels(zf, part)
+                for m in _HYPERLINK.finditer(data):
+                    ids = [a or b for a, b in _RID.findall(m.group(1))]
+                    ref = _HREF.search(m.group(1))
+                    for rid in ids:
+                        kind, target, mode = sheet_rels.get(rid.decode(), ("", "", ""))
+                        if kind.endswith("/hyperlink") and not target.lower().startswith(
+                            SAFE_SCHEMES
+                        ):
+                            out.append(fnd.warning(
+                                "link.removed", sheet=title,
+                                row=int(ref.group(2)) if ref else None,
+                                column=ref.group(1).decode() if ref else None, value=target))
+    return out
+
+
+def _scan_sheet(title: str, data: bytes) -> list[Finding]:
+    if b"<f" not in data:
+        return []
+    out: list[Finding] = []
+    dangerous_shared: set[bytes] = set()
+    for cell in _CELL.finditer(data):
+        body = cell.group(2)
+        if not body or b"<f" not in body:
+            continue
+        f = _FORMULA.search(body)
+        ref = _REF.search(cell.group(1))
+        if f is None or ref is None:
+            continue
+        text = _unescape(f.group(2) or b"")
+        si = _SI.search(f.group(1)) if _SHARED.search(f.group(1)) else None
+        bad = bool(text) and dangerous_formula(text)
+        if si is not None:
+            if bad:
+                dangerous_shared.add(si.group(1))
+            elif not text and si.group(1) in dangerous_shared:
+                bad, text = True, f"(shared formula {si.group(1).decode()})"
+        if bad:
+            out.append(fnd.warning("formula.neutralised", sheet=title, row=int(ref.group(2)),
+                                   column=ref.group(1).decode(), value=f"={text}"))
+    return out

@@ -1,0 +1,176 @@
+"""Writing a :class:`~workbook_tools.copyplan.CopyPlan` with openpyxl.
+
+Loads the staff's .xlsx/.xlsm (macros and external links left behind), or rebuilds an .xls/.ods
+from its values, applies the plan and saves. Slower and heavier than the stream backend on large
+registers, but it takes any workbook openpyxl can load.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .copyplan import CopyPlan, Overlay, Style
+from .errors import RejectedFile
+from .pipeline import FileReport, Options
+from .reader import read_book
+from .safety import sanitise
+
+_THIN = Side(style="thin", color="FF808080")
+_MARK = Side(style="medium", color="FFC00000")
+BORDERS = {
+    "box": Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
+    "mark": Border(left=_MARK, right=_MARK, top=_MARK, bottom=_MARK),
+}
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
+    """Write ``value`` at (row, col) as a value: text stays text, even "=cmd|..." or "@SUM(...)".
+
+    Returns the cell, or None when the place is covered by a merged range (left untouched).
+    """
+    cell = ws.cell(row=row, column=col)
+    if isinstance(cell, MergedCell):
+        return None
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"  # never a formula: text from a workbook is untrusted
+    else:
+        cell.value = value
+    return cell
+
+
+class Styles:
+    """openpyxl style objects for the plan's styles, made once, and a cache of style arrays.
+
+    Setting ``cell.fill`` one cell at a time makes openpyxl hash the style objects each time;
+    on a 10,000-row register that was most of the run. The result for a given (old style, new
+    attributes) pair is always the same, so it is computed once. Keys use the identity of the
+    style objects, which this object keeps alive.
+    """
+
+    def __init__(self) -> None:
+        self._objects: dict[Any, dict[str, Any]] = {}
+        self._arrays: dict[tuple[Any, ...], Any] = {}
+
+    def attrs(self, style: Style | Overlay) -> dict[str, Any]:
+        found = self._objects.get(style)
+        if found is not None:
+            return found
+        out: dict[str, Any] = {}
+        if isinstance(style, Style):
+            if style.bold or style.size or style.color or style.underline:
+                out["font"] = Font(bold=style.bold, size=style.size, color=style.color,
+                                   underline="single" if style.underline else None)
+            if style.wrap:
+                out["alignment"] = WRAP
+        if style.fill:
+            out["fill"] = PatternFill("solid", fgColor=style.fill)
+        if style.border:
+            out["border"] = BORDERS[style.border]
+        self._objects[style] = out
+        return out
+
+    def apply(self, cell: Any, attrs: dict[str, Any]) -> None:
+        if not attrs:
+            return
+        current = cell._style  # noqa: SLF001
+        key = (tuple(current) if current is not None else None,
+               *sorted((k, id(v)) for k, v in attrs.items()))
+        done = self._arrays.get(key)
+        if done is not None:
+            cell._style = copy(done)  # noqa: SLF001
+            return
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        self._arrays[key] = copy(cell._style)  # noqa: SLF001
+
+
+def _has_own_fill(cell: Any) -> bool:
+    """Whether staff filled the cell; their colour is kept. Fill ids 0 and 1 are the two
+    fills every xlsx starts with (none and gray125), so anything above is a fill of theirs."""
+    current = cell._style  # noqa: SLF001
+    return current is not None and current.fillId > 1
+
+
+def open_source(report: FileReport, titles: dict[str, str], options: Options) -> Workbook:
+    """The staff's workbook as openpyxl sees it; .xls and .ods are rebuilt from their values."""
+    if report.format in ("xlsx", "xlsm"):
+        try:
+            return load_workbook(report.input, keep_vba=False, keep_links=False, rich_text=False)
+        except Exception as exc:  # openpyxl raises many kinds for odd files
+            raise RejectedFile("file.corrupt", detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
+    book = read_book(report.input, options.limits)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for grid in book.sheets:
+        ws = wb.create_sheet(titles.get(grid.name, grid.name[:31]))
+        for r, row in enumerate(grid.rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v is not None:
+                    put(ws, r, c, v)
+        for r0, c0, r1, c1 in grid.merged:
+            if (r0, c0) != (r1, c1):
+                ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1,
+                               end_column=c1 + 1)
+        for c in range(1, grid.width + 1):
+            ws.column_dimensions[get_column_letter(c)].width = 20
+    return wb
+
+
+def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str], target: Path,
+                   options: Options) -> None:
+    """Render ``plan`` over the staff's workbook and save it to ``target``."""
+    wb = open_source(report, titles, options)
+    sanitise(wb)  # the findings were reported before the plan was made (safety.scan_package)
+    styles = Styles()
+    for title, edits in plan.edits.items():
+        if title not in wb.sheetnames:
+            continue
+        ws = wb[title]
+        for (row, col), overlay in edits.overlays.items():
+            cell = ws.cell(row=row, column=col)
+            if isinstance(cell, MergedCell):
+                continue
+            if overlay.fill and _has_own_fill(cell):
+                overlay = Overlay(None, overlay.border)
+            styles.apply(cell, styles.attrs(overlay))
+        for (row, col), (value, style) in edits.cells.items():
+            existing = ws._cells.get((row, col))  # noqa: SLF001 - no new cell
+            if existing is not None and existing.value not in (None, ""):
+                continue  # never over the staff's own value
+            cell = put(ws, row, col, value)
+            if cell is not None and style is not None:
+                styles.apply(cell, styles.attrs(style))
+        for (row, col), text in edits.comments.items():
+            cell = ws.cell(row=row, column=col)
+            if not isinstance(cell, MergedCell):
+                cell.comment = Comment(text, plan.author, width=320, height=120)
+        for col, width in edits.widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = width
+    for new in plan.new_sheets:
+        ws = wb.create_sheet(new.title)
+        for r, cells in enumerate(new.rows, start=1):
+            for c, (value, style) in enumerate(cells, start=1):
+                cell = put(ws, r, c, value)
+                if cell is not None and style is not None:
+                    styles.apply(cell, styles.attrs(style))
+        for (r, c), location in new.links.items():
+            cell = ws.cell(row=r, column=c)
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location)
+        for col, width in new.widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = width
+        if new.freeze:
+            ws.freeze_panes = new.freeze
+    wb.save(target)
