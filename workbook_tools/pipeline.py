@@ -287,8 +287,9 @@ def run_many(
     folder = Path(out_dir) if out_dir else None
     for path in map(Path, paths):
         target = output_path(path, folder, taken) if write else None
-        if target is not None:
-            taken.add(target.resolve())
-        reports.append(run(path, write=write, out_dir=out_dir, options=options, plans=plans,
-                           target=target))
+        report = run(path, write=write, out_dir=out_dir, options=options, plans=plans,
+                     target=target)
+        if report.output is not None:  # a rejected file takes no name
+            taken.add(report.output.resolve())
+        reports.append(report)
     return reports

@@ -24,8 +24,10 @@ DANGEROUS_FUNCTIONS = (
     "DDE", "DDEAUTO", "IMPORTXML", "IMPORTDATA", "IMPORTHTML", "IMPORTRANGE", "IMAGE", "INFO",
     "CUBEVALUE", "CUBEMEMBER", "SQL.REQUEST",
 )
-_FUNCTION = re.compile(r"(?<![A-Z0-9_.])(" + "|".join(map(re.escape, DANGEROUS_FUNCTIONS))
-                       + r")\s*\(", re.IGNORECASE)
+# Excel stores newer functions with a prefix in the file: _xlfn.WEBSERVICE, _xlfn.IMAGE.
+_FUNCTION = re.compile(r"(?<![A-Z0-9_])(?:_xlfn\.|_xludf\.|_xlws\.)?("
+                       + "|".join(map(re.escape, DANGEROUS_FUNCTIONS)) + r")\s*\(",
+                       re.IGNORECASE)
 #: An external reference ('[1]Sheet'!A1, 'C:\x\[b.xlsx]S'!A1, http://...) or a DDE pipe (cmd|'...').
 _EXTERNAL = re.compile(r"\[[^\]]*\]|\w\|'|\|\s*'|://|\\\\")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
