@@ -75,14 +75,14 @@ def _print_text(report: FileReport, lang: str) -> None:
         click.echo(f"{head}: {messages.text('cli.rejected', lang)}: {report.reason_text(lang)}")
         return
     counts = ", ".join(
-        f"{t.sheet}: {len(t.frame)} {messages.text('cli.' + t.kind, lang)}" for t in report.tables
+        f"{t.sheet}: {messages.counted(len(t.frame), 'cli.' + t.kind, lang)}"
+        for t in report.tables
     )
     errors = sum(1 for f in report.findings if f.is_error)
     warnings = len(report.findings) - errors
     click.echo(
-        f"{head}: {counts}, "
-        f"{errors} {messages.text('cli.errors', lang)}, "
-        f"{warnings} {messages.text('cli.warnings', lang)}"
+        f"{head}: {counts}, {messages.counted(errors, 'cli.errors', lang)}, "
+        f"{messages.counted(warnings, 'cli.warnings', lang)}"
     )
     for f in report.findings:
         where = f.sheet or ""

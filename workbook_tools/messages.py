@@ -330,10 +330,12 @@ _T: dict[str, tuple[str, str, str]] = {
     # --- CLI ---------------------------------------------------------------------------------------
     "cli.rejected": ("Кабыл алынган жок", "Отклонён", "Rejected"),
     "cli.written": ("Жазылды", "Записано", "Written"),
-    "cli.register": ("тобокелдик", "риск(ов)", "risks"),
-    "cli.plan": ("иш-чара", "мероприятий", "activities"),
-    "cli.errors": ("ката", "ошибок", "errors"),
-    "cli.warnings": ("эскертүү", "предупреждений", "warnings"),
+    # counted nouns: Kyrgyz keeps one form after a number; Russian one|few|many, English one|many
+    "cli.register": ("тобокелдик", "риск|риска|рисков", "risk|risks"),
+    "cli.plan": ("иш-чара", "мероприятие|мероприятия|мероприятий", "activity|activities"),
+    "cli.errors": ("ката", "ошибка|ошибки|ошибок", "error|errors"),
+    "cli.warnings": ("эскертүү", "предупреждение|предупреждения|предупреждений",
+                     "warning|warnings"),
 }
 
 
@@ -347,6 +349,23 @@ def text(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def counted(n: int, code: str, lang: str = DEFAULT_LANG) -> str:
+    """``n`` and the noun of ``code`` in the form that number takes ("3 ошибки", "5 ошибок")."""
+    forms = text(code, lang).split("|")
+    if lang == "ru" and len(forms) == 3:
+        if n % 10 == 1 and n % 100 != 11:
+            form = forms[0]
+        elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            form = forms[1]
+        else:
+            form = forms[2]
+    elif lang == "en" and len(forms) == 2:
+        form = forms[0] if n == 1 else forms[1]
+    else:
+        form = forms[-1]
+    return f"{n} {form}"
 
 
 def level_name(level: Level | str | None, lang: str = DEFAULT_LANG) -> str:

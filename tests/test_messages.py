@@ -1,0 +1,61 @@
+"""Every user-facing text exists in Kyrgyz, Russian and English, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from workbook_tools import messages
+from workbook_tools.messages import _T, counted
+
+FIELDS = re.compile(r"\{(\w+)")
+
+
+@pytest.mark.parametrize("code", sorted(_T))
+def test_three_languages_same_placeholders(code: str) -> None:
+    ky, ru, en = _T[code]
+    assert ky and ru and en
+    names = [sorted(set(FIELDS.findall(t))) for t in (ky, ru, en)]
+    assert names[0] == names[1] == names[2], code
+    for t in (ky, ru, en):
+        list(string.Formatter().parse(t))  # well-formed
+
+
+def test_kyrgyz_is_not_russian() -> None:
+    """Kyrgyz texts use ң ө ү where the words have them: a Kyrgyz text identical to the Russian
+    one would mean an untranslated entry (numbers and codes aside)."""
+    same = {c for c, (ky, ru, _) in _T.items() if ky == ru and re.search("[а-я]", ky)}
+    assert same == {"summary.file", "findings.code"}  # "Файл", "Код": one word in both
+    assert sum(1 for ky, _, _ in _T.values() if re.search("[ңөү]", ky)) > len(_T) // 3
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "expected"),
+    [
+        (1, "ru", "1 ошибка"), (2, "ru", "2 ошибки"), (4, "ru", "4 ошибки"), (5, "ru", "5 ошибок"),
+        (11, "ru", "11 ошибок"), (12, "ru", "12 ошибок"), (21, "ru", "21 ошибка"),
+        (22, "ru", "22 ошибки"), (111, "ru", "111 ошибок"), (0, "ru", "0 ошибок"),
+        (1, "en", "1 error"), (2, "en", "2 errors"), (0, "en", "0 errors"),
+        (1, "ky", "1 ката"), (5, "ky", "5 ката"),
+    ],
+)
+def test_counted_nouns(n: int, lang: str, expected: str) -> None:
+    assert counted(n, "cli.errors", lang) == expected
+
+
+def test_finding_codes_of_the_code_have_texts() -> None:
+    """Every code the library can emit is in the catalogue (grep of the sources)."""
+    from pathlib import Path
+
+    root = Path(messages.__file__).parent
+    used: set[str] = set()
+    pattern = re.compile(r"""(?:warning|error|RejectedFile|Finding\([^,]+,)\(?\s*["']([a-z_]+\.[a-z_]+)["']""")
+    for path in root.glob("*.py"):
+        used.update(pattern.findall(path.read_text("utf-8")))
+    for toml in (root.parent / "schemas").glob("*.toml"):
+        used.update(re.findall(r'code = "([a-z_.]+)"', toml.read_text("utf-8")))
+    assert used, "the pattern found nothing"
+    missing = sorted(c for c in used if not messages.has(c))
+    assert missing == []
