@@ -529,11 +529,6 @@ def test_two_levels_in_one_cell_are_not_guessed(tmp_path: Path) -> None:
     assert row["stated_level"] is None and row["level"] == "high"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: cli._run rejects a --plan file that holds no plan table with reason 'file.no_table', "
-    "whose text says no risk register AND no action plan was found, even when the file holds "
-    "a register (the user passed the register as --plan); the reason should say that no "
-    "action plan was found in the --plan file"))
 def test_plan_option_given_a_register_says_no_plan_was_found(tmp_path: Path) -> None:
     register = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=3, h=3)])
     result = invoke("validate", register, "--plan", register, "--json", "--lang", "en")

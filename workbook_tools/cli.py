@@ -107,8 +107,9 @@ def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Optio
         plan_report = run(plan_path, write=False, options=opts)
         plans = [t for t in plan_report.tables if t.kind == "plan"]
         if plan_report.status == "rejected" or not plans:
-            if plan_report.status != "rejected":
-                plan_report.status, plan_report.reason = "rejected", "file.no_table"
+            if plan_report.status != "rejected" or plan_report.reason == "file.no_table":
+                plan_report.status, plan_report.reason = "rejected", "file.no_plan"
+                plan_report.reason_params = {}
             reports.append(plan_report)
     reports += run_many(list(paths), write=write, out_dir=out_dir, options=opts, plans=plans)
     if as_json:

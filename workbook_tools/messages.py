@@ -71,6 +71,13 @@ _T: dict[str, tuple[str, str, str]] = {
         "No risk register and no action plan found in the file: no sheet has a header row "
         "(№, function, cases and situations, level; or tasks, activities, deadline).",
     ),
+    "file.no_plan": (
+        "--plan файлында иш-чаралар планы табылган жок (баш сап: Милдеттер, Иш-чаралар, Ишке "
+        "ашыруу мөөнөтү).",
+        "В файле --plan не найден план мероприятий (строка заголовков: задачи, мероприятия, "
+        "срок исполнения).",
+        "No action plan found in the --plan file (header: tasks, activities, deadline).",
+    ),
     "file.timeout": (
         "Файлды окуу өтө көп убакыт алды ({limit} сек. ашык), токтотулду.",
         "Чтение файла заняло слишком много времени (более {limit} с) и остановлено.",

@@ -28,6 +28,10 @@ _SCORE = re.compile(
 )
 
 
+#: Numbers this large are out of range without further ado (and kept out of int64 columns).
+SCORE_MAGNITUDE = 10**6
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A normalised value, with the problem found, if any (a finding code and its params)."""
@@ -44,6 +48,8 @@ def parse_score(v: Cell) -> Parsed:
         return Parsed(None)
     if isinstance(v, bool) or isinstance(v, date):
         return Parsed(None, "score.unreadable")
+    if isinstance(v, int | float) and not abs(v) < SCORE_MAGNITUDE:
+        return Parsed(None, "score.out_of_range")  # 1e19: no scale has it, no int64 holds it
     if isinstance(v, int):
         return Parsed(v)
     if isinstance(v, float):
@@ -53,7 +59,7 @@ def parse_score(v: Cell) -> Parsed:
         return Parsed(None)
     m = _SCORE.match(text)
     if m:
-        n = int(m.group("n"))
+        n = int(m.group("n"))  # at most three digits
         word = m.group("word")
         if word:
             said = vocabulary("scale").lookup(word)
@@ -100,6 +106,7 @@ NORMALISERS: dict[str, Callable[[Cell], Parsed]] = {
 #: severity of each normalisation problem
 PROBLEM_SEVERITY: dict[str, fnd.Severity] = {
     "score.unreadable": fnd.Severity.ERROR,
+    "score.out_of_range": fnd.Severity.ERROR,
     "level.unknown": fnd.Severity.WARNING,
     "category.unknown": fnd.Severity.WARNING,
     "control.unknown": fnd.Severity.WARNING,
