@@ -51,7 +51,9 @@ def test_finding_codes_of_the_code_have_texts() -> None:
 
     root = Path(messages.__file__).parent
     used: set[str] = set()
-    pattern = re.compile(r"""(?:warning|error|RejectedFile|Finding\([^,]+,)\(?\s*["']([a-z_]+\.[a-z_]+)["']""")
+    pattern = re.compile(
+        r"""(?:warning|error|RejectedFile|Finding\([^,]+,)\(?\s*["']([a-z_]+\.[a-z_]+)["']"""
+    )
     for path in root.glob("*.py"):
         used.update(pattern.findall(path.read_text("utf-8")))
     for toml in (root.parent / "schemas").glob("*.toml"):
