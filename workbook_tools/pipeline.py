@@ -7,6 +7,7 @@ adds the annotated copy. The CLI, the drop folder and consolidation all call the
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -167,15 +168,23 @@ def _plan_hook(frame: pd.DataFrame, options: Options, sheet: str, layout: Layout
 
 
 def analyse_book(
-    book: Book, options: Options = Options(), plans: list[Table] | None = None
+    book: Book,
+    options: Options = Options(),
+    plans: list[Table] | None = None,
+    started: float | None = None,
 ) -> FileReport:
     """Find, normalise, validate and score every table of a workbook already read.
 
     ``plans``: plan tables given from another workbook (``score REGISTER --plan PLAN``) for the
-    cross-check of high risks, besides the plan tables of this workbook.
+    cross-check of high risks, besides the plan tables of this workbook. ``started``: when the
+    file's reading began (``time.monotonic()``); past ``limits.max_seconds`` the file is
+    rejected (``file.timeout``) between sheets.
     """
     report = FileReport(book.path, book.format, sheet_names=[g.name for g in book.sheets])
     for grid in book.sheets:
+        if started is not None and time.monotonic() - started > options.limits.max_seconds:
+            return FileReport(book.path, book.format, status="rejected", reason="file.timeout",
+                              reason_params={"limit": int(options.limits.max_seconds)})
         report.tables.extend(_analyse_sheet(grid, options))
     if not report.tables:
         report.status = "rejected"
@@ -197,11 +206,12 @@ def analyse(
 ) -> FileReport:
     """Read a workbook through the guarded reader and analyse it; never raises for bad input."""
     path = Path(path)
+    started = time.monotonic()
     try:
         book = read_book(path, options.limits)
     except RejectedFile as exc:
         return FileReport(path, status="rejected", reason=exc.reason, reason_params=exc.params)
-    return analyse_book(book, options, plans)
+    return analyse_book(book, options, plans, started)
 
 
 def output_path(path: Path, out_dir: Path | None, taken: set[Path] | None = None) -> Path:
