@@ -10,7 +10,8 @@ from workbook_tools import messages
 from workbook_tools.guard import Limits
 from workbook_tools.pipeline import Options, analyse
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "dostuk_apparat_register.xlsx"
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+SAMPLE = SAMPLES / "dostuk_apparat_register.xlsx"
 
 
 @pytest.mark.parametrize(
