@@ -590,6 +590,7 @@ class Copier:
         if "[Content_Types].xml" not in self.infos:
             raise StreamUnsupported("no [Content_Types].xml")
         self.types = ContentTypes(self.read("[Content_Types].xml"))
+        types_before = self.types.render()
         root_rels = _parse_rels(self.read("_rels/.rels"))
         main = [r for r in root_rels if r.type == RT_OFFICE_DOCUMENT]
         if len(main) != 1 or _resolve("", main[0].target) != WORKBOOK:
@@ -638,7 +639,8 @@ class Copier:
         if self.wb_rels != self.rels(WORKBOOK):
             self.replace[_rels_name(WORKBOOK)] = _render_rels(self.wb_rels)
         self.styles_part = styles_part
-        self.replace["[Content_Types].xml"] = self.types.render()
+        if self.types.render() != types_before:
+            self.replace["[Content_Types].xml"] = self.types.render()
 
     def _find_drops(self) -> None:
         """Macros, external links and the calculation chain: parts, their relationships."""
@@ -670,7 +672,8 @@ class Copier:
         for name, kind in list(types.overrides.items()):
             if name in dropped or _is_vba_type(kind):
                 del types.overrides[name]
-        types.override(WORKBOOK, CT_SHEET_MAIN)
+        if types.of(WORKBOOK) != CT_SHEET_MAIN:
+            types.override(WORKBOOK, CT_SHEET_MAIN)
         # every other relationships part that points at what is dropped
         for rels_part in [n for n in self.infos if n.endswith(".rels") and n not in self.drop]:
             source = _source_of(rels_part)
@@ -1010,11 +1013,12 @@ class Copier:
     def write(self, target: Path) -> list[Finding]:
         self.prepare()
         stamp = time.localtime()[:6]
+        defer_styles = any(job.ops for job in self.jobs.values())
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
             done: set[str] = set()
             for info in self.zin.infolist():
                 name = info.filename
-                if name in self.drop or name == self.styles_part:
+                if name in self.drop or name == self.styles_part and defer_styles:
                     continue  # styles.xml comes last: the sheets add cell formats
                 out = zipfile.ZipInfo(name, date_time=info.date_time)
                 out.compress_type = zipfile.ZIP_DEFLATED
@@ -1025,6 +1029,8 @@ class Copier:
                             dst.write(piece.encode("utf-8"))
                 elif name in self.replace:
                     zout.writestr(out, self.replace[name])
+                elif name == self.styles_part and self.styles and self.styles.changed():
+                    zout.writestr(out, self.styles.render())
                 elif info.is_dir():
                     zout.writestr(out, b"")
                 else:
@@ -1032,7 +1038,8 @@ class Copier:
                     with self.zin.open(info) as src, zout.open(out, "w") as dst:
                         shutil.copyfileobj(src, dst, _CHUNK)
                 done.add(name)
-            if self.styles_part is not None and self.styles is not None:
+            if self.styles_part is not None and self.styles is not None \
+                    and self.styles_part not in done:
                 info = self.infos[self.styles_part]
                 out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 out.compress_type = zipfile.ZIP_DEFLATED
