@@ -510,6 +510,11 @@ _ROW_R = re.compile(r"""\sr\s*=\s*["'](\d+)["']""")
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _CELL_R = re.compile(r"""\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']""")
 _CELL_S = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
+#: a cell, with its reference taken at once when ``r`` comes first (as Excel, LibreOffice and
+#: openpyxl write it): letters, row, the other attributes, the content
+_CELL_FAST = re.compile(r"""<c\b(?:\s+r="([A-Z]{1,3})(\d+)")?([^>]*?)(?:/>|>(.*?)</c>)""",
+                        re.DOTALL)
+_C_START = re.compile(r"<c\b([^>]*?)(/?>)")
 _FORMULA = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
 _SHARED = re.compile(r"""\bt\s*=\s*["']shared["']""")
 _MERGE = re.compile(r"<mergeCell\b([^>]*?)/?>")
@@ -525,7 +530,7 @@ _AFTER_LEGACY = re.compile(r"<(?:legacyDrawingHF|drawingHF|picture|oleObjects|co
                            r"webPublishItems|tableParts|extLst|mc:AlternateContent)\b|</worksheet>")
 
 
-@dataclass
+@dataclass(slots=True)
 class Op:
     """What happens to one cell of an edited sheet."""
 
@@ -544,7 +549,9 @@ class SheetJob:
     head: str = ""
     body: str = ""
     tail: str = ""
-    ops: dict[int, dict[int, Op]] = field(default_factory=dict)
+    #: the columns the plan changes, by row (the changes themselves stay in ``edits``)
+    ops: dict[int, list[int]] = field(default_factory=dict)
+    edits: SheetEdits | None = None
     neutralise: bool = False
     masters: dict[str, tuple[str, str]] = field(default_factory=dict)  # si -> (text, ref)
 
@@ -810,15 +817,18 @@ class Copier:
         job.rels_changed = True
 
     def _edits(self, job: SheetJob, edits: SheetEdits) -> None:
-        covered = _Merged(job.tail)
+        merged = _Merged(job.tail)
+        covered = merged if merged.rows else (lambda _r, _c: False)
         ops = job.ops
-        for (row, col), overlay in edits.overlays.items():
-            if not covered(row, col):
-                ops.setdefault(row, {}).setdefault(col, Op()).overlay = overlay
-        for (row, col), (value, style) in edits.cells.items():
-            if not covered(row, col):
-                op = ops.setdefault(row, {}).setdefault(col, Op())
-                op.has_value, op.value, op.style = True, value, style
+        job.edits = edits
+        for source in (edits.overlays, edits.cells):
+            for row, col in source:
+                if not covered(row, col):
+                    cols = ops.get(row)
+                    if cols is None:
+                        ops[row] = [col]
+                    else:
+                        cols.append(col)
         self._widths(job, edits.widths)
         self._dimension(job)
         comments = {rc: text for rc, text in edits.comments.items() if not covered(*rc)}
@@ -1084,8 +1094,9 @@ class _Merged:
                 self.rows.setdefault(r, []).append((c0, c1, r == r0))
 
     def __call__(self, row: int, col: int) -> bool:
-        return any(c0 <= col <= c1 and not (first and col == c0)
-                   for c0, c1, first in self.rows.get(row, ()))
+        spans = self.rows.get(row)
+        return spans is not None and any(c0 <= col <= c1 and not (first and col == c0)
+                   for c0, c1, first in spans)
 
 
 class _Rows:
@@ -1095,6 +1106,7 @@ class _Rows:
         self.job = job
         self.styles = styles
         self.findings = findings
+        self._overlays: dict[tuple[int, str | None, str | None], int] = {}
 
     def render(self) -> Iterator[str]:
         job = self.job
@@ -1138,7 +1150,22 @@ class _Rows:
             k += 1
         yield "".join(out)
 
-    def _row(self, r: int, row: str | None, ops: dict[int, Op] | None) -> str:
+    def _ops(self, r: int) -> dict[int, Op]:
+        edits = self.job.edits
+        assert edits is not None
+        out: dict[int, Op] = {}
+        for col in self.job.ops[r]:
+            if col in out:
+                continue
+            cell = edits.cells.get((r, col))
+            if cell is None:
+                out[col] = Op(edits.overlays.get((r, col)))
+            else:
+                out[col] = Op(edits.overlays.get((r, col)), True, cell[0], cell[1])
+        return out
+
+    def _row(self, r: int, row: str | None, cols: list[int] | None) -> str:
+        ops = self._ops(r) if cols is not None else None
         if row is None:
             row_attrs, inner = f' r="{r}"', ""
         else:
@@ -1152,23 +1179,33 @@ class _Rows:
         cells: list[tuple[int, str]] = []
         where: dict[int, int] = {}
         pos = 0
-        for cm in _CELL.finditer(inner):
-            if inner[pos:cm.start()].strip():
+        digits_r = str(r)
+        neutralise = self.job.neutralise
+        for cm in _CELL_FAST.finditer(inner):
+            start = cm.start()
+            if start != pos and inner[pos:start].strip():
                 raise StreamUnsupported(f"unexpected text in row {r}")
             pos = cm.end()
-            ref = _CELL_R.search(cm.group(1))
-            if ref is None or int(ref.group(2)) != r:
-                raise StreamUnsupported(f"a cell of row {r} without its reference")
-            col = _col(ref.group(1))
-            xml, attrs, body = cm.group(0), cm.group(1), cm.group(2)
-            if body and "<f" in body and self.job.neutralise:
-                text = self._neutralise(r, ref.group(1), attrs, body)
+            letters, digits, attrs, body = cm.groups()
+            if letters is None:
+                ref = _CELL_R.search(attrs)
+                if ref is None:
+                    raise StreamUnsupported(f"a cell of row {r} without its reference")
+                letters, digits = ref.groups()
+            if digits != digits_r:
+                raise StreamUnsupported(f"a cell of row {r} with the reference {letters}{digits}")
+            col = _col(letters)
+            xml = cm.group(0)
+            if neutralise and body and "<f" in body:
+                text = self._neutralise(r, letters, attrs, body)
                 if text is not None:
                     cell = _CELL.match(text)
                     assert cell is not None
                     xml, attrs, body = text, cell.group(1), cell.group(2)
-            if ops is not None and col in ops:
-                xml = self._apply(r, col, attrs, body, ops[col], xml)
+            if ops is not None:
+                op = ops.get(col)
+                if op is not None:
+                    xml = self._apply(r, col, attrs, body, op, xml)
             where[col] = len(cells)
             cells.append((col, xml))
         if inner[pos:].strip():
@@ -1194,7 +1231,14 @@ class _Rows:
         assert styles is not None
         sm = _CELL_S.search(attrs) if attrs else None
         base = int(sm.group(1)) if sm else 0
-        xf = styles.overlay(base, op.overlay) if op.overlay else base
+        xf = base
+        overlay = op.overlay
+        if overlay is not None:
+            key = (base, overlay.fill, overlay.border)
+            found = self._overlays.get(key)
+            if found is None:
+                found = self._overlays[key] = styles.overlay(base, overlay)
+            xf = found
         empty = not body or not ("<v" in body or "<is" in body or "<f" in body)
         ref = f"{_letter(col)}{r}"
         if op.has_value and empty:
@@ -1207,7 +1251,7 @@ class _Rows:
             return _cell(ref, xf, None) if xf else ""
         if xf == base:
             return xml
-        m = re.match(r"<c\b([^>]*?)(/?>)", xml)
+        m = _C_START.match(xml)
         assert m is not None
         new_attrs = (_CELL_S.sub(f' s="{xf}"', m.group(1)) if sm
                      else m.group(1).rstrip() + f' s="{xf}"')
