@@ -664,3 +664,21 @@ def test_libreoffice_opens_the_copies(lo_convert: Callable, lo_xlsx: Path,
                                      (lo_xlsx, _plan_for(lo_xlsx))]):
         out, _ = _write(src, plan, tmp_path, f"copy{i}.xlsx")
         _same_in_libreoffice(out, lo_convert, tmp_path / f"back{i}")
+
+
+def test_an_empty_sheet_gets_its_rows(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "Бош"
+    wb.create_sheet("Other")["A1"] = 1
+    wb.save(tmp_path / "in.xlsx")
+    with zipfile.ZipFile(tmp_path / "in.xlsx") as zf:
+        assert re.search(rb"<sheetData ?/>", zf.read("xl/worksheets/sheet1.xml"))
+    plan = CopyPlan(edits={"Бош": SheetEdits(
+        "Бош", cells={(2, 3): ("x", HEADER), (1, 1): (1.5, None)},
+        overlays={(3, 3): Overlay(border="mark")}, comments={(2, 3): "note"}, widths={3: 20})})
+    out, _ = _write(tmp_path / "in.xlsx", plan, tmp_path)
+    ws = load_workbook(out)["Бош"]
+    assert ws["A1"].value == 1.5 and ws["C2"].value == "x" and ws["C2"].font.b
+    assert ws["C3"].border.left.style == "medium" and ws["C2"].comment.text == "note"
+    assert ws.column_dimensions["C"].width == 20
+    _rows_sorted(out)

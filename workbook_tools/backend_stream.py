@@ -121,6 +121,18 @@ def _drop(attrs: str, name: str) -> str:
     return re.sub(r"\s" + re.escape(name) + _ATTR_VALUE, "", attrs)
 
 
+def _rel_id_attr(text: str, root: str, rid: str) -> str:
+    """The attribute naming relationship ``rid`` on a new child of the root element ``root``
+    of ``text``: with the prefix the root declares for relationships, or declared in place."""
+    m = re.search(rf"<{root}\b[^>]*>", text)
+    if m is not None:
+        p = re.search(r"""\sxmlns:([\w.-]+)\s*=\s*["']""" + re.escape(REL_NS) + "[\"']",
+                      m.group(0))
+        if p is not None:
+            return f'{p.group(1)}:id="{rid}"'
+    return f'xmlns:r="{REL_NS}" r:id="{rid}"'
+
+
 def _decode(data: bytes, part: str) -> str:
     head = data[:200]
     m = re.match(rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.-]+)", head)
@@ -635,7 +647,7 @@ class Copier:
             raise StreamUnsupported("no styles.xml")
         out = self._workbook(workbook)
         for new in self.plan.new_sheets:
-            self._new_sheet(new)
+            self._new_sheet(new, workbook)
         if self._new_sheet_elements:
             end = out.find("</sheets>")
             if end < 0:
@@ -936,7 +948,7 @@ class Copier:
             at = _AFTER_LEGACY.search(job.tail)
             if at is None:
                 raise StreamUnsupported("worksheet not closed")
-            element = f'<legacyDrawing xmlns:r="{REL_NS}" r:id="{rid}"/>'
+            element = f"<legacyDrawing {_rel_id_attr(job.head, 'worksheet', rid)}/>"
             job.tail = job.tail[:at.start()] + element + job.tail[at.start():]
         job.rels_changed = True
 
@@ -1006,7 +1018,7 @@ class Copier:
         return vml[:end] + types + shapes + vml[end:]
 
     # new sheets
-    def _new_sheet(self, new: NewSheet) -> None:
+    def _new_sheet(self, new: NewSheet, workbook: str) -> None:
         assert self.styles is not None
         part = self._free_name("xl/worksheets/sheet{}.xml")
         self.replace[part] = _new_sheet_xml(new, self.styles).encode("utf-8")
@@ -1016,8 +1028,8 @@ class Copier:
         sheet_id = max(self.sheet_ids, default=0) + 1
         self.sheet_ids.append(sheet_id)
         self._new_sheet_elements.append(
-            f'<sheet xmlns:r="{REL_NS}" name="{_attr(new.title)}" sheetId="{sheet_id}" '
-            f'r:id="{rid}"/>')
+            f'<sheet name="{_attr(new.title)}" sheetId="{sheet_id}" '
+            f"{_rel_id_attr(workbook, 'workbook', rid)}/>")
 
     # writing
     def write(self, target: Path) -> list[Finding]:
