@@ -670,9 +670,16 @@ def test_an_empty_sheet_gets_its_rows(tmp_path: Path) -> None:
     wb = Workbook()
     wb.active.title = "Бош"
     wb.create_sheet("Other")["A1"] = 1
-    wb.save(tmp_path / "in.xlsx")
-    with zipfile.ZipFile(tmp_path / "in.xlsx") as zf:
-        assert re.search(rb"<sheetData ?/>", zf.read("xl/worksheets/sheet1.xml"))
+    wb.save(tmp_path / "plain.xlsx")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b"<sheetData></sheetData>", b"<sheetData/>")
+        return data
+
+    src = _patch(tmp_path / "plain.xlsx", tmp_path / "in.xlsx", edit)
+    with zipfile.ZipFile(src) as zf:
+        assert b"<sheetData/>" in zf.read("xl/worksheets/sheet1.xml")
     plan = CopyPlan(edits={"Бош": SheetEdits(
         "Бош", cells={(2, 3): ("x", HEADER), (1, 1): (1.5, None)},
         overlays={(3, 3): Overlay(border="mark")}, comments={(2, 3): "note"}, widths={3: 20})})
