@@ -317,19 +317,25 @@ def test_output_is_written_atomically(tmp_path: Path) -> None:
     assert load_workbook(report.output).sheetnames[0] == "Тизме"
 
 
-def test_failed_save_leaves_no_partial_file(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("backend", ["openpyxl", "stream"])
+def test_failed_save_leaves_no_partial_file(tmp_path: Path, monkeypatch, backend: str) -> None:
     """A save that dies half-way leaves neither a temporary file nor a broken copy."""
+    from workbook_tools import backend_stream
+
     source = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=2, h=2)])
     out = tmp_path / "out"
     out.mkdir()
     (out / "r.scored.xlsx").write_bytes(b"previous copy")
 
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 half")
+    def broken_save(*args):
+        Path(args[-1] if backend == "openpyxl" else args[2]).write_bytes(b"PK\x03\x04 half")
         raise OSError("disk full")
 
-    monkeypatch.setattr(Workbook, "save", broken_save)
-    report = pipeline.score_file(source, out)
+    if backend == "openpyxl":
+        monkeypatch.setattr(Workbook, "save", broken_save)
+    else:
+        monkeypatch.setattr(backend_stream, "write_stream", broken_save)
+    report = pipeline.score_file(source, out, pipeline.Options(backend=backend))
     assert (report.status, report.reason) == ("rejected", "file.output_failed")
     assert sorted(p.name for p in out.iterdir()) == ["r.scored.xlsx"]
     assert (out / "r.scored.xlsx").read_bytes() == b"previous copy"
