@@ -139,9 +139,10 @@ def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str], t
         if title not in wb.sheetnames:
             continue
         ws = wb[title]
-        for (row, col), overlay in edits.overlays.items():
+        for row, col in sorted(edits.overlaid()):
+            overlay = edits.overlay_at(row, col)
             cell = ws.cell(row=row, column=col)
-            if isinstance(cell, MergedCell):
+            if overlay is None or isinstance(cell, MergedCell):
                 continue
             if overlay.fill and _has_own_fill(cell):
                 overlay = Overlay(None, overlay.border)

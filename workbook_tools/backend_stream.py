@@ -833,7 +833,7 @@ class Copier:
         covered = merged if merged.rows else (lambda _r, _c: False)
         ops = job.ops
         job.edits = edits
-        for source in (edits.overlays, edits.cells):
+        for source in (edits.overlaid(), edits.cells):
             for row, col in source:
                 if not covered(row, col):
                     cols = ops.get(row)
@@ -1171,9 +1171,9 @@ class _Rows:
                 continue
             cell = edits.cells.get((r, col))
             if cell is None:
-                out[col] = Op(edits.overlays.get((r, col)))
+                out[col] = Op(edits.overlay_at(r, col))
             else:
-                out[col] = Op(edits.overlays.get((r, col)), True, cell[0], cell[1])
+                out[col] = Op(edits.overlay_at(r, col), True, cell[0], cell[1])
         return out
 
     def _row(self, r: int, row: str | None, cols: list[int] | None) -> str:

@@ -46,10 +46,29 @@ class SheetEdits:
     cells: dict[tuple[int, int], tuple[Any, Style | None]] = field(default_factory=dict)
     #: changes to cells staff wrote (the cell may also be empty)
     overlays: dict[tuple[int, int], Overlay] = field(default_factory=dict)
+    #: a row's colour: row -> (first column, last column, ARGB), an Overlay(fill) on each cell
+    row_fills: dict[int, tuple[int, int, str]] = field(default_factory=dict)
     #: comments, by cell (the top-left cell of a merged range)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
     #: widths of the new columns, by 1-based column
     widths: dict[int, float] = field(default_factory=dict)
+
+    def overlay_at(self, row: int, col: int) -> Overlay | None:
+        """The change to one cell: its own overlay, with its row's colour under it."""
+        own = self.overlays.get((row, col))
+        band = self.row_fills.get(row)
+        if band is None or not band[0] <= col <= band[1]:
+            return own
+        if own is None:
+            return Overlay(fill=band[2])
+        return Overlay(own.fill or band[2], own.border)
+
+    def overlaid(self) -> set[tuple[int, int]]:
+        """Every cell an overlay or a row colour touches."""
+        cells = set(self.overlays)
+        for row, (first, last, _) in self.row_fills.items():
+            cells.update((row, c) for c in range(first, last + 1))
+        return cells
 
 
 @dataclass

@@ -219,10 +219,10 @@ def records(
     last_content_row = -2  # a risk's text runs on only into the very next row
     # The header (and number row) repeated inside the table, at a page break or by a Word
     # table pasted with "repeat header row": not a risk.
-    repeats = {
-        _row_key(grid, merges, r, table_cols)
-        for r in range(layout.header_row, layout.data_start)
-    }
+    heading_rows = range(layout.header_row, layout.data_start)
+    repeats = {_row_key(grid, merges, r, table_cols) for r in heading_rows}
+    # cheap first look: a repeat holds, in several columns, what a heading row holds there
+    heading_cells = [{c: grid.value(r, c) for c in table_cols} for r in heading_rows]
     for r in range(layout.data_start, grid.height):
         plain = r not in merges.rows
         line = grid.rows[r]
@@ -236,7 +236,14 @@ def records(
                 own[c] = v
         if not own:
             continue  # blank row (a merged cell running down is no content of its own)
-        if len(own) >= fmt.min_header_matches and _row_key(grid, merges, r, table_cols) in repeats:
+        if (
+            len(own) >= fmt.min_header_matches
+            and any(
+                sum(1 for c, v in own.items() if cells.get(c) == v) >= fmt.min_header_matches
+                for cells in heading_cells
+            )
+            and _row_key(grid, merges, r, table_cols) in repeats
+        ):
             continue
         anchor = any(
             cols[k] in own and (k != "number" or _is_row_number(own[cols[k]]))

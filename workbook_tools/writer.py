@@ -192,8 +192,7 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
         row = int(row)
         colour = row_fill(table, rec)
         if colour is not None:
-            for c in table_cols:
-                sheet.overlay(row, c, fill=colour)
+            sheet.edits.row_fills[row] = (table_cols.start, table_cols.stop - 1, colour)
         style = Style(border="box", wrap=True, fill=colour) if colour else plain
         for i, (_, value_of) in enumerate(columns[:-1]):
             sheet.put(row, start + i, value_of(rec, lang), style)
