@@ -36,12 +36,12 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import fromstring
-from openpyxl.utils import column_index_from_string, get_column_letter
 
+from . import coords
 from . import findings as fnd
 from .copyplan import CopyPlan, NewSheet, Overlay, SheetEdits, Style
 from .findings import Finding
-from .safety import _EXTERNAL, SAFE_SCHEMES, dangerous_formula
+from .safety import SAFE_SCHEMES, dangerous_formula
 
 __all__ = ["StreamUnsupported", "write_stream"]
 
@@ -157,24 +157,8 @@ def _rels_name(part: str) -> str:
     return posixpath.join(folder, "_rels", f"{name}.rels")
 
 
-_LETTERS: dict[int, str] = {}
-
-
-def _letter(col: int) -> str:
-    found = _LETTERS.get(col)
-    if found is None:
-        found = _LETTERS[col] = get_column_letter(col)
-    return found
-
-
-_COLS: dict[str, int] = {}
-
-
-def _col(letters: str) -> int:
-    found = _COLS.get(letters)
-    if found is None:
-        found = _COLS[letters] = column_index_from_string(letters)
-    return found
+_letter = coords.letter
+_col = coords.number
 
 
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
@@ -718,7 +702,7 @@ class Copier:
 
         def name(m: re.Match[str]) -> str:
             text = unescape(m.group(2) or "")
-            if _EXTERNAL.search(text):
+            if dangerous_formula(text):
                 self.findings.append(fnd.warning(
                     "link.removed", value=f"{_get(m.group(1), 'name')}: {text}"))
                 return ""

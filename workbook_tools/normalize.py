@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import coords, textnorm
 from . import findings as fnd
-from . import textnorm
 from .findings import Finding
 from .formats import TableFormat, WordMatch, vocabulary
 from .locate import Layout, Record
@@ -119,12 +119,7 @@ PROBLEM_SEVERITY: dict[str, fnd.Severity] = {
 
 def column_letter(index: int) -> str:
     """Excel's letter for a 0-based column index."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return coords.letter(index + 1)
 
 
 def as_typed(v: Cell) -> Any:

@@ -2,8 +2,8 @@
 
 The annotated copy keeps what staff wrote, but not what could act on the machine of whoever
 opens it: formulas that reach outside the workbook (other files, the web, DDE, macros) become
-their text, hyperlinks to anything but the web or mail lose their target, and names pointing
-into other files are dropped. openpyxl's ``keep_links=False`` already drops the external link
+their text, hyperlinks to anything but the web or mail lose their target, and defined names
+pointing into other files or calling such functions are dropped. openpyxl's ``keep_links=False`` already drops the external link
 parts and ``keep_vba=False`` the macros. Each neutralised thing is a finding, so nothing is lost
 silently.
 """
@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
+from . import coords
 from . import findings as fnd
 from .findings import Finding
 
@@ -29,13 +28,13 @@ _FUNCTION = re.compile(r"(?<![A-Z0-9_])(?:_xlfn\.|_xludf\.|_xlws\.)?("
                        + "|".join(map(re.escape, DANGEROUS_FUNCTIONS)) + r")\s*\(",
                        re.IGNORECASE)
 #: An external reference ('[1]Sheet'!A1, 'C:\x\[b.xlsx]S'!A1, http://...) or a DDE pipe (cmd|'...').
-_EXTERNAL = re.compile(r"\[[^\]]*\]|\w\|'|\|\s*'|://|\\\\")
+EXTERNAL = re.compile(r"\[[^\]]*\]|\w\|'|\|\s*'|://|\\\\")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def dangerous_formula(text: str) -> bool:
     """Whether a formula reaches outside the workbook."""
-    return bool(_FUNCTION.search(text) or _EXTERNAL.search(text))
+    return bool(_FUNCTION.search(text) or EXTERNAL.search(text))
 
 
 def sanitise(wb: Any) -> list[Finding]:
@@ -48,7 +47,7 @@ def sanitise(wb: Any) -> list[Finding]:
                 cell.value = value
                 cell.data_type = "s"  # kept as the text it was, never evaluated
                 out.append(fnd.warning("formula.neutralised", sheet=ws.title, row=row,
-                                       column=get_column_letter(col), value=value))
+                                       column=coords.letter(col), value=value))
             elif cell.data_type == "f" and not isinstance(value, str):
                 # array and data-table formulas: keep their text only
                 text = getattr(value, "text", None) or str(value)
@@ -56,19 +55,19 @@ def sanitise(wb: Any) -> list[Finding]:
                     cell.value = text
                     cell.data_type = "s"
                     out.append(fnd.warning("formula.neutralised", sheet=ws.title, row=row,
-                                           column=get_column_letter(col), value=text))
+                                           column=coords.letter(col), value=text))
             link = cell.hyperlink
             if link is not None and link.target and not str(link.target).lower().startswith(
                 SAFE_SCHEMES
             ):
                 out.append(fnd.warning("link.removed", sheet=ws.title, row=row,
-                                       column=get_column_letter(col), value=str(link.target)))
+                                       column=coords.letter(col), value=str(link.target)))
                 cell.hyperlink = None
     names = getattr(wb, "defined_names", None)
     if names is not None:
         for name in list(names):
             defined = names[name]
-            if defined.value and _EXTERNAL.search(str(defined.value)):
+            if defined.value and dangerous_formula(str(defined.value)):
                 out.append(fnd.warning("link.removed", value=f"{name}: {defined.value}"))
                 del names[name]
     return out
@@ -142,7 +141,7 @@ def scan_package(path: Any) -> list[Finding]:
             if kind.endswith("/externalLink"):
                 out.append(fnd.warning("link.removed", value=_join(workbook, target)))
         for name in root.iter(f"{_MAIN}definedName"):
-            if name.text and _EXTERNAL.search(name.text):
+            if name.text and dangerous_formula(name.text):
                 out.append(fnd.warning("link.removed",
                                        value=f"{name.get('name')}: {name.text}"))
         for sheet in root.iter(f"{_MAIN}sheet"):

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import messages, rules
+from . import coords, messages, rules
 from .copyplan import CopyPlan, NewSheet, Overlay, SheetEdits, Style
 from .errors import RejectedFile
 from .findings import Finding
@@ -159,13 +159,6 @@ class Sheet:
         self.edits.overlays[(row, col)] = Overlay(fill or old.fill, border or old.border)
 
 
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _findings_by_row(found: Iterable[Finding]) -> dict[int, list[Finding]]:
     by_row: dict[int, list[Finding]] = defaultdict(list)
     for f in found:
@@ -204,7 +197,7 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
         for f in found:
             if f.column is None:
                 continue
-            at = sheet.anchor(row, _column_number(f.column))
+            at = sheet.anchor(row, coords.number(f.column))
             sheet.overlay(*at, border="mark")
             note = messages.render(f, lang)
             old = sheet.edits.comments.get(at)
