@@ -3,9 +3,8 @@
 The annotated copy keeps what staff wrote, but not what could act on the machine of whoever
 opens it: formulas that reach outside the workbook (other files, the web, DDE, macros) become
 their text, hyperlinks to anything but the web or mail lose their target, and defined names
-pointing into other files or calling such functions are dropped. openpyxl's ``keep_links=False`` already drops the external link
-parts and ``keep_vba=False`` the macros. Each neutralised thing is a finding, so nothing is lost
-silently.
+pointing into other files or calling such functions are dropped. External link parts and
+macros are left behind. Each neutralised thing is a finding, so nothing is lost silently.
 """
 
 from __future__ import annotations
