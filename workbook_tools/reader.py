@@ -95,13 +95,17 @@ def read_book(path: str | Path, limits: guard.Limits = guard.DEFAULT_LIMITS) -> 
                     detail=f"{sheet.height} x {sheet.width}",
                     limit=f"{limits.max_cells} cells",
                 )
-            raw = sheet.to_python(skip_empty_area=False)
-            rows = [[_clean_value(v) for v in row] for row in raw]
-            while rows and all(v is None for v in rows[-1]):
-                rows.pop()
             merged = [
                 (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
             ]
+            rows = sheet.to_python(skip_empty_area=False)
+            del sheet  # calamine's own copy of the cells goes before ours grow
+            for row in rows:  # in place: one copy of a large sheet in memory, not two
+                for i, v in enumerate(row):
+                    if v == "" or type(v) is not str:
+                        row[i] = _clean_value(v)
+            while rows and all(v is None for v in rows[-1]):
+                rows.pop()
             if fmt == "ods":
                 if ods_merges is None:
                     ods_merges = _ods_merged_ranges(path)
