@@ -543,7 +543,11 @@ class SheetJob:
     rels: list[Rel] = field(default_factory=list)
     rels_changed: bool = False
     head: str = ""
-    body: str = ""
+    #: the sheet's text and where its rows are in it (kept as offsets: a 10,000-row sheet's
+    #: rows are not copied into a string of their own)
+    source: str = ""
+    start: int = 0
+    end: int = 0
     tail: str = ""
     #: the columns the plan changes, by row (the changes themselves stay in ``edits``)
     ops: dict[int, list[int]] = field(default_factory=dict)
@@ -728,13 +732,15 @@ class Copier:
         if i < 0 or data[i + 10: i + 11] not in (">", "/", " ", "\t", "\r", "\n"):
             raise StreamUnsupported(f"{part}: no sheetData")
         start_end = data.find(">", i) + 1
+        job.source = data
         if data[start_end - 2] == "/":
-            job.head, job.body, job.tail = data[:i], "", data[start_end:]
+            job.head, job.tail = data[:i], data[start_end:]
+            job.start = job.end = start_end
         else:
             j = data.find("</sheetData>", start_end)
             if j < 0:
                 raise StreamUnsupported(f"{part}: sheetData not closed")
-            job.head, job.body = data[:i], data[start_end:j]
+            job.head, job.start, job.end = data[:i], start_end, j
             job.tail = data[j + len("</sheetData>"):]
         self._formulas(job)
         self._hyperlinks(job)
@@ -757,9 +763,9 @@ class Copier:
         return False
 
     def _formulas(self, job: SheetJob) -> None:
-        if "<f" not in job.body:
+        if job.source.find("<f", job.start, job.end) < 0:
             return
-        for cell in _CELL.finditer(job.body):
+        for cell in _CELL.finditer(job.source, job.start, job.end):
             body = cell.group(2)
             if not body or "<f" not in body:
                 continue
@@ -1106,13 +1112,13 @@ class _Rows:
 
     def render(self) -> Iterator[str]:
         job = self.job
-        body = job.body
+        body = job.source
         wanted = sorted(job.ops)
         k = 0
-        pos = 0
+        pos = job.start
         last = 0
         out: list[str] = []
-        for m in _ROW.finditer(body):
+        for m in _ROW.finditer(body, job.start, job.end):
             gap = body[pos:m.start()]
             if gap.strip():
                 raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
@@ -1138,9 +1144,10 @@ class _Rows:
             if len(out) >= _ROWS_PER_CHUNK:
                 yield "".join(out)
                 out = []
-        if body[pos:].strip():
+        rest = body[pos:job.end]
+        if rest.strip():
             raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
-        out.append(body[pos:])
+        out.append(rest)
         while k < len(wanted):
             out.append(self._row(wanted[k], None, job.ops[wanted[k]]))
             k += 1

@@ -151,9 +151,12 @@ def scan_package(path: Any) -> list[Finding]:
             part = _join(workbook, rel[1])
             if part not in zf.namelist():
                 continue
+            present = _contains(zf, part, (b"<f", b"<hyperlink"))
+            if not present:
+                continue  # most sheets: nothing to look at, and never all in memory
             data = zf.read(part)
             out.extend(_scan_sheet(title, data))
-            if b"<hyperlink" in data:
+            if b"<hyperlink" in present:
                 sheet_rels = _rels(zf, part)
                 for m in _HYPERLINK.finditer(data):
                     ids = [a or b for a, b in _RID.findall(m.group(1))]
@@ -168,6 +171,21 @@ def scan_package(path: Any) -> list[Finding]:
                                 row=int(ref.group(2)) if ref else None,
                                 column=ref.group(1).decode() if ref else None, value=target))
     return out
+
+
+def _contains(zf: Any, part: str, needles: tuple[bytes, ...]) -> set[bytes]:
+    """Which of ``needles`` a part holds, read in chunks (a needle may span two)."""
+    found: set[bytes] = set()
+    keep = max(map(len, needles)) - 1
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            window = tail + chunk
+            found.update(n for n in needles if n in window)
+            if len(found) == len(needles):
+                break
+            tail = window[-keep:]
+    return found
 
 
 def _scan_sheet(title: str, data: bytes) -> list[Finding]:
