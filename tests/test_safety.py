@@ -49,3 +49,21 @@ def test_names_calling_outward_functions_are_dropped(tmp_path: Path, backend: st
     names = set(load_workbook(report.output).defined_names)
     assert "fetch" not in names and "area" in names
     assert [f.code for f in report.findings if f.code == "link.removed"] == ["link.removed"]
+
+
+@pytest.mark.parametrize("backend", ["stream", "openpyxl"])
+def test_a_staff_comment_is_kept_under_ours(tmp_path: Path, backend: str) -> None:
+    """Staff's own note on a cell with a finding is not replaced by the tool's comment."""
+    from openpyxl.comments import Comment
+
+    from tests.builders import data_row
+
+    path = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=5, h=2)])
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.cell(data_row(0), 9).comment = Comment("Катчы: текшерилсин", "Айгүл")
+    wb.save(path)
+    report = score_file(path, tmp_path / "out", Options(backend=backend, lang="en"))
+    note = load_workbook(report.output).active.cell(data_row(0), 9).comment.text
+    assert note.startswith("Катчы: текшерилсин")
+    assert "outside the 1–3 scale" in note

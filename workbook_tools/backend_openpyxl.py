@@ -156,8 +156,11 @@ def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str], t
                 styles.apply(cell, styles.attrs(style))
         for (row, col), text in edits.comments.items():
             cell = ws.cell(row=row, column=col)
-            if not isinstance(cell, MergedCell):
-                cell.comment = Comment(text, plan.author, width=320, height=120)
+            if isinstance(cell, MergedCell):
+                continue
+            if cell.comment is not None and cell.comment.text:
+                text = f"{cell.comment.text}\n\n{text}"  # the staff's note stays, ours follows
+            cell.comment = Comment(text, plan.author, width=320, height=120)
         for col, width in edits.widths.items():
             ws.column_dimensions[get_column_letter(col)].width = width
     for new in plan.new_sheets:

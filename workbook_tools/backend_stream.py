@@ -1357,12 +1357,23 @@ def _merge_comments(text: str, comments: dict[tuple[int, int], str], author: str
         new = f"<authors>{authors.group(1) or ''}<author>{_esc(author)}</author></authors>"
         text = text[:authors.start()] + new + text[authors.end():]
     refs = {f"{_letter(c)}{r}" for r, c in comments}
+    theirs: dict[str, str] = {}
 
     def keep(m: re.Match[str]) -> str:
-        return "" if (_get(m.group(1), "ref") or "") in refs else m.group(0)
+        ref = _get(m.group(1), "ref") or ""
+        if ref not in refs:
+            return m.group(0)
+        # the staff's own note on that cell stays, ours follows it in one comment
+        theirs[ref] = unescape("".join(re.findall(r"<t\b[^>]*>(.*?)</t>", m.group(0),
+                                                  re.DOTALL)))
+        return ""
 
     text = re.sub(r"<comment\b([^>]*?)(?:/>|>.*?</comment>)", keep, text, flags=re.DOTALL)
-    ours = "".join(_comment(f"{_letter(c)}{r}", author_id, t)
+
+    def merged(ref: str, note: str) -> str:
+        return f"{theirs[ref]}\n\n{note}" if theirs.get(ref) else note
+
+    ours = "".join(_comment(ref := f"{_letter(c)}{r}", author_id, merged(ref, t))
                    for (r, c), t in sorted(comments.items()))
     end = text.find("</commentList>")
     if end >= 0:
