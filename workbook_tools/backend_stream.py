@@ -501,9 +501,12 @@ def _cell(ref: str, xf: int, value: tuple[str, str, int | None] | None) -> str:
 # --- worksheets ----------------------------------------------------------------------------------
 
 _ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.DOTALL)
+_ROW_B = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.DOTALL)
+_ROW_R_B = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _ROW_START = re.compile(r"<row\b([^>]*?)(/?)>")
 _ROW_R = re.compile(r"""\sr\s*=\s*["'](\d+)["']""")
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_CELL_B = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.DOTALL)
 _CELL_R = re.compile(r"""\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']""")
 _CELL_S = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
 #: a cell, with its reference taken at once when ``r`` comes first (as Excel, LibreOffice and
@@ -545,7 +548,7 @@ class SheetJob:
     head: str = ""
     #: the sheet's text and where its rows are in it (kept as offsets: a 10,000-row sheet's
     #: rows are not copied into a string of their own)
-    source: str = ""
+    source: bytes | bytearray = b""
     start: int = 0
     end: int = 0
     tail: str = ""
@@ -576,6 +579,24 @@ class Copier:
         if info is None:
             raise StreamUnsupported(f"missing part {part}")
         return self.zin.read(info)
+
+    def _read_into(self, part: str) -> bytearray:
+        """A part's bytes in one buffer filled chunk by chunk (``ZipFile.read`` would hold the
+        chunks and their join at once: twice a large sheet)."""
+        info = self.infos.get(part)
+        if info is None:
+            raise StreamUnsupported(f"missing part {part}")
+        buf = bytearray(info.file_size)  # the guard bounded the declared size
+        pos = 0
+        with self.zin.open(info) as fh, memoryview(buf) as view:
+            while chunk := fh.read(_CHUNK):
+                if pos + len(chunk) > len(buf):
+                    raise StreamUnsupported(f"{part}: longer than declared")
+                view[pos:pos + len(chunk)] = chunk
+                pos += len(chunk)
+        if pos != len(buf):
+            raise StreamUnsupported(f"{part}: shorter than declared")
+        return buf
 
     def text(self, part: str) -> str:
         return _decode(self.read(part), part)
@@ -723,25 +744,28 @@ class Copier:
             raise StreamUnsupported(f"missing sheet part {part}")
         if edits is None and not self._may_need_change(info):
             return
-        data = self.text(part)
-        root = re.search(r"<(\w+:)?worksheet\b([^>]*)>", data[:8192])
+        # The rows stay bytes (decoded one row at a time, only where something changes): a
+        # large sheet is never held as bytes and text at once.
+        data = self._read_into(part)
+        i = data.find(b"<sheetData")
+        if i < 0 or data[i + 10: i + 11] not in (b">", b"/", b" ", b"\t", b"\r", b"\n"):
+            raise StreamUnsupported(f"{part}: no sheetData")
+        head = _decode(data[:i], part)
+        root = re.search(r"<(\w+:)?worksheet\b([^>]*)>", head[:8192])
         if root is None or root.group(1) or f'xmlns="{MAIN_NS}"' not in root.group(2):
             raise StreamUnsupported(f"{part}: not the main namespace as default")
         job = SheetJob(title, part, self.rels(part))
-        i = data.find("<sheetData")
-        if i < 0 or data[i + 10: i + 11] not in (">", "/", " ", "\t", "\r", "\n"):
-            raise StreamUnsupported(f"{part}: no sheetData")
-        start_end = data.find(">", i) + 1
+        start_end = data.find(b">", i) + 1
         job.source = data
-        if data[start_end - 2] == "/":
-            job.head, job.tail = data[:i], data[start_end:]
+        if data[start_end - 2: start_end - 1] == b"/":
+            job.head, job.tail = head, _decode(data[start_end:], part)
             job.start = job.end = start_end
         else:
-            j = data.find("</sheetData>", start_end)
+            j = data.find(b"</sheetData>", start_end)
             if j < 0:
                 raise StreamUnsupported(f"{part}: sheetData not closed")
-            job.head, job.start, job.end = data[:i], start_end, j
-            job.tail = data[j + len("</sheetData>"):]
+            job.head, job.start, job.end = head, start_end, j
+            job.tail = _decode(data[j + len(b"</sheetData>"):], part)
         self._formulas(job)
         self._hyperlinks(job)
         if edits is not None:
@@ -763,9 +787,14 @@ class Copier:
         return False
 
     def _formulas(self, job: SheetJob) -> None:
-        if job.source.find("<f", job.start, job.end) < 0:
+        if job.source.find(b"<f", job.start, job.end) < 0:
             return
-        for cell in _CELL.finditer(job.source, job.start, job.end):
+        for raw in _CELL_B.finditer(job.source, job.start, job.end):
+            if b"<f" not in raw.group(0):
+                continue
+            cell = _CELL.match(raw.group(0).decode("utf-8"))
+            if cell is None:
+                continue
             body = cell.group(2)
             if not body or "<f" not in body:
                 continue
@@ -1038,7 +1067,8 @@ class Copier:
                 if name in self.jobs:
                     with zout.open(out, "w", force_zip64=True) as dst:
                         for piece in self._sheet(self.jobs[name]):
-                            dst.write(piece.encode("utf-8"))
+                            dst.write(piece if isinstance(piece, bytes)
+                                      else piece.encode("utf-8"))
                 elif name in self.replace:
                     zout.writestr(out, self.replace[name])
                 elif name == self.styles_part and self.styles and self.styles.changed():
@@ -1066,7 +1096,7 @@ class Copier:
                     zout.writestr(out, data)
         return self.findings
 
-    def _sheet(self, job: SheetJob) -> Iterator[str]:
+    def _sheet(self, job: SheetJob) -> Iterator[str | bytes]:
         yield job.head
         yield "<sheetData>"
         yield from _Rows(job, self.styles, self.findings).render()
@@ -1110,48 +1140,54 @@ class _Rows:
         self.findings = findings
         self._overlays: dict[tuple[int, str | None, str | None], int] = {}
 
-    def render(self) -> Iterator[str]:
+    def render(self) -> Iterator[bytes]:
+        """The rows, as UTF-8: untouched rows as they were, changed ones decoded, edited and
+        encoded again."""
         job = self.job
         body = job.source
         wanted = sorted(job.ops)
         k = 0
         pos = job.start
         last = 0
-        out: list[str] = []
-        for m in _ROW.finditer(body, job.start, job.end):
+        out: list[bytes] = []
+        for m in _ROW_B.finditer(body, job.start, job.end):
             gap = body[pos:m.start()]
             if gap.strip():
                 raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
             pos = m.end()
             row = m.group(0)
-            start = row[: row.find(">")]
-            rm = _ROW_R.search(start)
+            start = row[: row.find(b">")]
+            rm = _ROW_R_B.search(start)
             r = int(rm.group(1)) if rm else last + 1
             if r <= last:
                 raise StreamUnsupported(f"{job.part}: rows out of order")
             last = r
             while k < len(wanted) and wanted[k] < r:
-                out.append(self._row(wanted[k], None, job.ops[wanted[k]]))
+                out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
                 k += 1
             ops = None
             if k < len(wanted) and wanted[k] == r:
                 ops = job.ops[r]
                 k += 1
-            if ops is not None or (job.neutralise and "<f" in row):
-                out.append(gap + self._row(r, row, ops))
+            if ops is not None or (job.neutralise and b"<f" in row):
+                try:
+                    text = row.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise StreamUnsupported(f"{job.part}: not UTF-8") from exc
+                out.append(gap + self._row(r, text, ops).encode("utf-8"))
             else:
                 out.append(gap + row)
             if len(out) >= _ROWS_PER_CHUNK:
-                yield "".join(out)
+                yield b"".join(out)
                 out = []
         rest = body[pos:job.end]
         if rest.strip():
             raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
         out.append(rest)
         while k < len(wanted):
-            out.append(self._row(wanted[k], None, job.ops[wanted[k]]))
+            out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
             k += 1
-        yield "".join(out)
+        yield b"".join(out)
 
     def _ops(self, r: int) -> dict[int, Op]:
         edits = self.job.edits

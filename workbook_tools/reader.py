@@ -100,10 +100,13 @@ def read_book(path: str | Path, limits: guard.Limits = guard.DEFAULT_LIMITS) -> 
             ]
             rows = sheet.to_python(skip_empty_area=False)
             del sheet  # calamine's own copy of the cells goes before ours grow
+            seen: dict[str, str] = {}  # the same text down a column is one object, not 10,000
             for row in rows:  # in place: one copy of a large sheet in memory, not two
                 for i, v in enumerate(row):
                     if v == "" or type(v) is not str:
                         row[i] = _clean_value(v)
+                    else:
+                        row[i] = seen.setdefault(v, v)
             while rows and all(v is None for v in rows[-1]):
                 rows.pop()
             if fmt == "ods":
