@@ -346,7 +346,8 @@ def summary_sheet(report: FileReport, lang: str, options: Options, title: str) -
     out.line(t("summary.findings", lang), t("summary.count", lang), bold=True, border="box")
     by_kind = Counter((f.severity.value, f.code) for f in report.findings)
     for (sev, code), n in sorted(by_kind.items()):
-        out.line(f"{t('severity.' + sev, lang)}: {code}", n, border="box")
+        title = t(f"title.{code}", lang) if messages.has(f"title.{code}") else code
+        out.line(f"{t('severity.' + sev, lang)}: {title} ({code})", n, border="box")
     out.line(t("summary.total", lang), len(report.findings), bold=True, border="box")
     return sheet
 
