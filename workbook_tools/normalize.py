@@ -48,6 +48,8 @@ def parse_score(v: Cell) -> Parsed:
         return Parsed(None)
     if isinstance(v, bool) or isinstance(v, date):
         return Parsed(None, "score.unreadable")
+    if isinstance(v, float) and v != v:
+        return Parsed(None, "score.unreadable")  # NaN
     if isinstance(v, int | float) and not abs(v) < SCORE_MAGNITUDE:
         return Parsed(None, "score.out_of_range")  # 1e19: no scale has it, no int64 holds it
     if isinstance(v, int):
@@ -65,6 +67,8 @@ def parse_score(v: Cell) -> Parsed:
             said = vocabulary("scale").lookup(word)
             if said is None or int(said.code) != n:
                 return Parsed(None, "score.unreadable")
+            if said.typo:
+                return Parsed(n, typo=said)  # "2 (Орго)": the number stands, the word is checked
         return Parsed(n)
     said = vocabulary("scale").lookup(text)
     if said is None:
