@@ -138,12 +138,9 @@ def test_lookalike_text_is_the_same_word(vocab: str, typed: str, code: str) -> N
 @pytest.mark.parametrize("name", ["levels", "scale", "control", "categories"])
 def test_every_listed_word_means_its_own_code(name: str) -> None:
     """No variant in schemas/vocabulary.toml is shadowed by another code's variant."""
-    import tomllib
+    from workbook_tools.formats import vocabulary_words
 
-    from workbook_tools.formats import _schema_dir
-
-    raw = tomllib.loads((_schema_dir() / "vocabulary.toml").read_text(encoding="utf-8"))
     vocab = vocabulary(name)
-    for code, words in raw[name].items():
+    for code, words in vocabulary_words(name).items():
         for word in words:
             assert vocab.lookup(word) == WordMatch(str(code)), word

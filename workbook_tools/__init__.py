@@ -5,7 +5,7 @@ The one pipeline (read, normalise, validate, score, write) is :mod:`workbook_too
 every command calls it. See README.md.
 """
 
-from .errors import ConfigError, RejectedFile, WorkbookToolsError
+from .errors import RejectedFile, WorkbookToolsError
 from .findings import Finding, Severity
 from .guard import Limits
 from .pipeline import FileReport, Options, Table, analyse, run, run_many, score_file
@@ -14,7 +14,6 @@ from .rules import Level, ResidualRule
 __version__ = "0.1.0"
 
 __all__ = [
-    "ConfigError",
     "FileReport",
     "Finding",
     "Level",

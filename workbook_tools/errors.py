@@ -4,8 +4,7 @@ Bad *data* is never raised: it becomes a :class:`~workbook_tools.findings.Findin
 are for files the tool cannot use at all, and for misuse of the library::
 
     WorkbookToolsError
-    ├── RejectedFile          a file that cannot be read as a workbook (reason code + details)
-    └── ConfigError           a bad option given to the library or the CLI
+    └── RejectedFile          a file that cannot be used (reason code + parameters)
 """
 
 from __future__ import annotations
@@ -24,7 +23,3 @@ class RejectedFile(WorkbookToolsError):
         self.reason = reason
         self.params = params
         super().__init__(f"{reason} {params}" if params else reason)
-
-
-class ConfigError(WorkbookToolsError):
-    """An option given to the library or the CLI is not valid."""

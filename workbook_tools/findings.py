@@ -35,9 +35,5 @@ class Finding:
         return self.severity is Severity.ERROR
 
 
-def error(code: str, **kw: Any) -> Finding:
-    return Finding(Severity.ERROR, code, **kw)
-
-
 def warning(code: str, **kw: Any) -> Finding:
     return Finding(Severity.WARNING, code, **kw)

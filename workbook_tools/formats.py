@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import textnorm
-from .rules import Level
+from .rules import SCALE_POINTS, Level
 
 KINDS = ("register", "plan")
 
@@ -78,17 +78,6 @@ class TableFormat:
     def column(self, key: str) -> ColumnSpec:
         return self.by_key[key]
 
-    def label(self, key: str, lang: str) -> str:
-        spec = self.by_key.get(key)
-        if spec is None:
-            return key
-        return spec.label.get(lang) or spec.label["ky"]
-
-    def check(self, code: str) -> CheckSpec:
-        for c in self.checks:
-            if c.code == code:
-                return c
-        raise KeyError(code)
 
 
 def _fold_entries(entries: list[list[str]]) -> tuple[tuple[str, ...], ...]:
@@ -152,9 +141,6 @@ class Vocabulary:
                 self._loose.setdefault(textnorm.loose(word), set()).add(code)
                 self._words.append((folded, code, word))
 
-    def codes(self) -> list[str]:
-        return list(dict.fromkeys(code for _, code, _ in self._words))
-
     def lookup(self, value: str) -> WordMatch | None:
         """The code ``value`` means, or None when it cannot be recognised for certain."""
         folded = textnorm.fold(value)
@@ -182,11 +168,20 @@ class Vocabulary:
 
 
 @cache
-def vocabulary(name: str) -> Vocabulary:
-    """One vocabulary of schemas/vocabulary.toml: levels, scale, control, categories, statuses."""
+def vocabulary_words(name: str) -> dict[str, list[str]]:
+    """The word variants of one vocabulary, by code. "scale" (Annex I, tables 1-2) is the
+    level words of the points 1-3, derived, not listed twice."""
     raw = _load("vocabulary")
-    return Vocabulary(name, {str(k): list(v) for k, v in raw[name].items()})
+    if name == "scale":
+        return {
+            str(SCALE_POINTS[Level(code)]): list(words)
+            for code, words in raw["levels"].items()
+            if Level(code) in SCALE_POINTS
+        }
+    return {str(k): list(v) for k, v in raw[name].items()}
 
 
-def level_of(code: str | None) -> Level | None:
-    return Level(code) if code else None
+@cache
+def vocabulary(name: str) -> Vocabulary:
+    """One vocabulary: levels, scale, control, categories, statuses."""
+    return Vocabulary(name, vocabulary_words(name))

@@ -408,20 +408,11 @@ def has(code: str) -> bool:
     return code in _T
 
 
-def codes() -> list[str]:
-    return list(_T)
-
-
 def _resolve(value: Any, lang: str) -> Any:
     """A parameter given in every language ({"ky": ..., "ru": ..., "en": ...}) picks ``lang``."""
     if isinstance(value, dict) and set(value) <= set(LANGS) and value:
         return value.get(lang) or value.get(DEFAULT_LANG) or next(iter(value.values()))
     return value
-
-
-def in_all_languages(code: str, **params: Any) -> dict[str, str]:
-    """The text of ``code`` in every language, to carry in a finding's parameters."""
-    return {lang: text(code, lang, **params) for lang in LANGS}
 
 
 def render(finding: Any, lang: str = DEFAULT_LANG) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,3 @@ def _parser_rejection(exc: Exception) -> RejectedFile:
         return RejectedFile("file.corrupt", detail=detail)
     return RejectedFile("file.unreadable", detail=detail)
 
-
-def is_date(v: Cell) -> bool:
-    return isinstance(v, date)

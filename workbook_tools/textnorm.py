@@ -107,15 +107,6 @@ def loose(text: str) -> str:
     return fold(text).translate(_KYRGYZ_TO_RUSSIAN_KEYS)
 
 
-def has_lookalikes(text: str) -> bool:
-    """True when a Cyrillic word in ``text`` holds Latin look-alike letters."""
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if _CYRILLIC.search(word) and word != word.translate(_LATIN_TO_CYRILLIC):
-            return True
-    return False
-
-
 def edit_distance_at_most_one(a: str, b: str) -> bool:
     """True when ``a`` becomes ``b`` by at most one substitution, insertion or deletion."""
     if a == b:
