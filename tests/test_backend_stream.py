@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from workbook_tools.backend_stream import StreamUnsupported, write_stream
+from workbook_tools.annotated.stream import StreamUnsupported, write_stream
 from workbook_tools.copyplan import CopyPlan, NewSheet, Overlay, SheetEdits, Style
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"

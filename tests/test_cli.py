@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.builders import data_row, make_register, risk
-from workbook_tools import messages, report, rules
+from workbook_tools import Options, messages, run
 from workbook_tools.cli import main
-from workbook_tools.pipeline import Options, run
+from workbook_tools.outputs import report
+from workbook_tools.rules import matrix as rules
 
 
 def invoke(*args: str | Path):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook_tools.deadlines import Deadline, DeadlineError, parse_deadline
+from workbook_tools.rules.deadlines import Deadline, DeadlineError, parse_deadline
 
 D = date
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from tests import hostile
 from workbook_tools.errors import RejectedFile
-from workbook_tools.guard import DEFAULT_LIMITS, Limits, inspect
 from workbook_tools.messages import _T
+from workbook_tools.model import DEFAULT_LIMITS, Limits
+from workbook_tools.read.guard import inspect
 
 MAX_SECONDS = 2.0
 MAX_PEAK_BYTES = 200 * 1024 * 1024
@@ -206,7 +207,7 @@ _BIG = Limits(max_rows=10**12, max_columns=10**12, max_cells=10**15, max_merged_
     ],
 )
 def test_used_range_whole_and_in_small_chunks(body: str, rows: int, cols: int) -> None:
-    from workbook_tools.guard import _SHEET_TAG_START, _SheetScan, _TagStream
+    from workbook_tools.read.guard import _SHEET_TAG_START, _SheetScan, _TagStream
 
     xml = hostile.sheet_xml(body).replace('<dimension ref="A1"/>', "").encode()
     for size in (len(xml), 1, 7, 64):

@@ -30,9 +30,8 @@ from openpyxl import load_workbook
 
 from tests import hostile
 from tests.builders import Section, add_vba_part, data_row, make_register, risk
-from workbook_tools import messages
+from workbook_tools import Options, messages, run
 from workbook_tools.cli import main
-from workbook_tools.pipeline import Options, run
 
 LANGS = messages.LANGS
 KYRGYZ_LETTERS = set("өүңӨҮҢ")

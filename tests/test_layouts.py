@@ -16,8 +16,7 @@ from tests.builders import (
     make_register,
     risk,
 )
-from workbook_tools import messages, pipeline
-from workbook_tools.pipeline import FileReport, Table
+from workbook_tools import FileReport, Table, messages, pipeline
 
 SERVICE = "Кызмат көрсөтүү функциясы"
 PERMIT = "Уруксат берүү функциясы"
@@ -115,7 +114,7 @@ def test_row_of_column_numbers_is_skipped(tmp_path: Path, numbers: list) -> None
     table = only_table(report)
     assert table.layout.number_row == header_row()  # 0-based index of the row below the header
     assert table.frame.index.tolist() == [data_row(0)]
-    assert report.findings == []
+    assert report.findings == ()
 
 
 # --- sections, merged cells, hidden and blank rows, signatures, continuation -----------------
@@ -167,7 +166,7 @@ def test_blank_rows_are_skipped(tmp_path: Path) -> None:
     report = pipeline.analyse(path)
     table = only_table(report)
     assert table.frame.index.tolist() == [data_row(i) for i in (0, 3, 5)]
-    assert report.findings == []
+    assert report.findings == ()
 
 
 SIGNATURES = {
@@ -186,7 +185,7 @@ def test_signature_lines_under_the_table_are_ignored(tmp_path: Path, after: list
     assert table.frame.index.tolist() == [data_row(0)]
     assert column(table, "cases") == ["Пара алуу"]
     assert column(table, "function") == ["Маалымкат берүү"]
-    assert report.findings == []
+    assert report.findings == ()
 
 
 def test_signature_line_directly_under_the_table_is_not_joined(tmp_path: Path) -> None:
@@ -228,7 +227,7 @@ def test_header_repeated_at_a_page_break_is_not_a_risk(tmp_path: Path) -> None:
     table = only_table(report)
     assert table.frame.index.tolist() == [data_row(0), data_row(3)]
     assert column(table, "level") == ["low", "high"]
-    assert report.findings == []
+    assert report.findings == ()
 
 
 # --- languages and header shapes ----------------------------------------------------------------
@@ -253,7 +252,7 @@ def test_russian_headers_and_words(tmp_path: Path) -> None:
     assert column(table, "category") == ["systemic", "situational", "potential"]
     assert column(table, "control") == ["high", "low", "medium"]
     assert column(table, "residual_level") == ["medium", "medium", "low"]
-    assert report.findings == []
+    assert report.findings == ()
 
 
 KY_SHORT = ["№", "Функциясы", "Учурлар жана кырдаалдар", "Категориясы", "Деңгээли",
@@ -273,7 +272,7 @@ def test_short_headers_with_two_bare_justifications(tmp_path: Path) -> None:
     assert column(table, "probability_reason") == ["көп кайрылуу"]
     assert column(table, "harm_reason") == ["аз зыян"]
     assert column(table, "level") == ["medium"]
-    assert report.findings == []
+    assert report.findings == ()
 
 
 def test_missing_justification_under_a_bare_header_is_reported(tmp_path: Path) -> None:
@@ -299,7 +298,7 @@ def test_two_header_rows_under_merged_group_headers(tmp_path: Path) -> None:
     assert column(table, "probability_reason") == ["PR"]
     assert column(table, "harm_reason") == ["HR"]
     assert column(table, "level") == ["high"]
-    assert report.findings == []
+    assert report.findings == ()
 
 
 # --- tables that are not complete ---------------------------------------------------------------
@@ -346,7 +345,7 @@ def test_workbook_without_a_table_is_rejected(tmp_path: Path) -> None:
                          extra_sheets={"Лист2": [["эскертүү"]]})
     report = pipeline.analyse(path)
     assert (report.status, report.reason) == ("rejected", "file.no_table")
-    assert report.tables == []
+    assert report.tables == ()
 
 
 # --- the same register saved by LibreOffice ------------------------------------------------------

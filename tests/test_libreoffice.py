@@ -14,8 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.builders import Section, data_row, make_register, risk
-from workbook_tools import pipeline
-from workbook_tools.pipeline import Options
+from workbook_tools import Options, pipeline
 
 
 def _register(path: Path) -> Path:

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools import messages
-from workbook_tools.guard import Limits
-from workbook_tools.pipeline import Options, analyse
+from workbook_tools import Limits, Options, analyse, messages
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 SAMPLE = SAMPLES / "dostuk_apparat_register.xlsx"
@@ -31,7 +29,7 @@ def test_a_small_limit_rejects_with_its_reason(limits: Limits, reason: str) -> N
     report = analyse(SAMPLE, Options(limits=limits))
     assert (report.status, report.reason) == ("rejected", reason)
     for lang in messages.LANGS:
-        text = report.reason_text(lang)
+        text = messages.rejection(report, lang)
         assert text and "{" not in text
 
 

@@ -54,11 +54,11 @@ def _emitted_codes() -> set[str]:
     pattern = re.compile(
         r"""(?:warning|error|RejectedFile|Finding\([^,]+,)\(?\s*["']([a-z_]+\.[a-z_]+)["']"""
     )
-    for path in root.glob("*.py"):
+    for path in root.rglob("*.py"):
         used.update(pattern.findall(path.read_text("utf-8")))
     for toml in (root.parent / "schemas").glob("*.toml"):
         used.update(re.findall(r'code = "([a-z_.]+)"', toml.read_text("utf-8")))
-    from workbook_tools.normalize import PROBLEM_SEVERITY
+    from workbook_tools.rules.normalise import PROBLEM_SEVERITY
 
     used.update(PROBLEM_SEVERITY)  # codes made while normalising words, scores and deadlines
     assert len(used) > 20, "the pattern found too little"

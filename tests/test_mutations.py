@@ -25,10 +25,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
 from tests.builders import data_row, make_register, risk
-from workbook_tools import messages
+from workbook_tools import FileReport, Options, analyse, messages, run
 from workbook_tools.errors import RejectedFile
-from workbook_tools.pipeline import FileReport, Options, analyse, run
-from workbook_tools.reader import read_book
+from workbook_tools.read.reader import read_book
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_workbooks").glob("*.xlsx"))
@@ -216,7 +215,7 @@ def _check(report: FileReport, path: Path) -> None:
     assert report.status in STATUSES
     if report.status == "rejected":
         assert report.reason is not None and messages.has(report.reason), report.reason
-        text = report.reason_text("ky")
+        text = messages.rejection(report, "ky")
         assert text and text != report.reason
         assert report.output is None
     else:
@@ -260,8 +259,8 @@ def test_mutated_sample_never_breaks_the_pipeline(tmp_path_factory, name: str,
     if read.status == "rejected":
         assert written.reason == read.reason
     else:
-        assert [(t.sheet, t.kind, len(t.frame)) for t in read.tables] == [
-            (t.sheet, t.kind, len(t.frame)) for t in written.tables]
+        assert [(t.sheet, t.kind.name, len(t.frame)) for t in read.tables] == [
+            (t.sheet, t.kind.name, len(t.frame)) for t in written.tables]
 
     outputs = sorted(p.name for p in out.iterdir()) if out.exists() else []
     if written.output is not None:

@@ -41,7 +41,7 @@ def test_installed_copy_reads_its_own_schemas(wheel: Path, tmp_path: Path) -> No
         check=True, capture_output=True, timeout=600,
     )
     code = (
-        "import workbook_tools.formats as f; "
+        "import workbook_tools.rules.formats as f; "
         "print(f._schema_dir()); print(len(f.table_format('register').columns))"
     )
     done = subprocess.run(

@@ -10,10 +10,9 @@ import openpyxl
 import pytest
 
 from tests.builders import make_register, risk
-from workbook_tools import messages
-from workbook_tools.deadlines import Deadline
-from workbook_tools.pipeline import Options, analyse, score_file
-from workbook_tools.plan import status_of
+from workbook_tools import Options, analyse, messages, score_file
+from workbook_tools.rules.deadlines import Deadline
+from workbook_tools.rules.plan import status_of
 
 HEADER = ["№", "Милдеттер", "Иш-чаралар", "Ишке ашыруу мөөнөтү", "Күтүлүүчү натыйжалар",
           "Жооптуу аткаруучулар", "Каржылоо булактары", "Аткарылышы"]
@@ -69,7 +68,7 @@ def plan(tmp_path: Path) -> Path:
 def test_sections_tasks_and_merged_activities(plan: Path) -> None:
     report = analyse(plan, Options(as_of=date(2026, 11, 25)))
     (table,) = report.tables
-    assert table.kind == "plan" and table.header_row == 3
+    assert table.kind.name == "plan" and table.header_row == 3
     frame = table.frame
     assert list(frame.index) == [7, 8, 10, 11, 13, 14]
     assert frame.at[7, "section"] == "1. Коррупциянын алдын алуу максатында"
@@ -144,7 +143,7 @@ def test_statuses_of_a_plan_as_of(plan: Path, as_of: date, statuses: list[str]) 
 
 def test_scored_plan_has_status_colours_summary_and_yearly_report(plan: Path,
                                                                  tmp_path: Path) -> None:
-    from workbook_tools.plan import STATUS_FILL
+    from workbook_tools.kinds.plan import STATUS_FILL
 
     opts = Options(as_of=date(2026, 11, 25), report_year=2025)
     report = score_file(plan, tmp_path / "out", opts)
@@ -167,7 +166,7 @@ def test_scored_plan_has_status_colours_summary_and_yearly_report(plan: Path,
 
 
 def test_plan_json_rows(plan: Path) -> None:
-    from workbook_tools.report import table_rows
+    from workbook_tools.outputs.report import table_rows
 
     report = analyse(plan, Options(as_of=date(2026, 11, 25)))
     rows = table_rows(report.tables[0])
@@ -182,7 +181,7 @@ def test_plan_json_rows(plan: Path) -> None:
 
 
 def test_a_real_date_cell_is_an_iso_deadline(tmp_path: Path) -> None:
-    from workbook_tools.report import table_rows
+    from workbook_tools.outputs.report import table_rows
 
     rows = [[1, "Милдет", "Отчет берүү", date(2026, 2, 1), "Отчет", "катчы", None, None]]
     report = analyse(make_plan(tmp_path / "d.xlsx", rows), Options(as_of=date(2026, 1, 1)))
@@ -246,7 +245,7 @@ def test_every_high_risk_has_a_measure(tmp_path: Path, activity: str, ref: Any,
                                        covered: bool) -> None:
     header = [*HEADER, "Тобокелдикке шилтеме"]
     plan_path = make_plan(tmp_path / "plan.xlsx", _plan_rows(activity, ref), header)
-    plans = [t for t in analyse(plan_path).tables if t.kind == "plan"]
+    plans = [t for t in analyse(plan_path).tables if t.kind.name == "plan"]
     report = analyse(_register(tmp_path), Options(), plans)
     flagged = [f.row for f in report.findings if f.code == "risk.no_measure"]
     assert flagged == ([] if covered else [report.tables[0].frame.index[0]])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbook_tools import rules
-from workbook_tools.rules import Level, ResidualRule
+from workbook_tools import Level, ResidualRule
+from workbook_tools.rules import matrix as rules
 
 L, M, H, Z = Level.LOW, Level.MEDIUM, Level.HIGH, Level.ZERO
 

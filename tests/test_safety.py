@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from tests.builders import make_register, risk
-from workbook_tools.pipeline import Options, score_file
-from workbook_tools.safety import dangerous_formula
+from workbook_tools import Options, score_file
+from workbook_tools.annotated.neutralise import dangerous_formula
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbook_tools import messages
-from workbook_tools.pipeline import Options, analyse, score_file
+from workbook_tools import Options, analyse, messages, score_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
@@ -27,9 +26,9 @@ REGISTERS = [name for name, exp in EXPECTED.items() if "rows" in exp]
 
 
 def _rows(report, sheet):  # type: ignore[no-untyped-def]
-    from workbook_tools.report import table_rows
+    from workbook_tools.outputs.report import table_rows
 
-    (table,) = [t for t in report.tables if t.sheet == sheet and t.kind == "register"]
+    (table,) = [t for t in report.tables if t.sheet == sheet and t.kind.name == "register"]
     return {r["row"]: r for r in table_rows(table)}, table
 
 
@@ -60,7 +59,7 @@ def test_plan_activities_and_sections() -> None:
     exp = EXPECTED["dostuk_action_plan.xlsx"]
     report = analyse(SAMPLES / "dostuk_action_plan.xlsx", AS_OF)
     (table,) = report.tables
-    assert table.kind == "plan" and table.header_row == exp["header_row"]
+    assert table.kind.name == "plan" and table.header_row == exp["header_row"]
     frame = table.frame
     assert list(frame.index) == [a["row"] for a in exp["activities"]]
     for a in exp["activities"]:
@@ -74,7 +73,7 @@ def test_plan_activities_and_sections() -> None:
 def test_mixed_workbook_cross_checks_high_risks() -> None:
     exp = EXPECTED["mixed_register_and_plan.xlsx"]
     report = analyse(SAMPLES / "mixed_register_and_plan.xlsx", AS_OF)
-    assert {t.kind for t in report.tables} == {"register", "plan"}
+    assert {t.kind.name for t in report.tables} == {"register", "plan"}
     uncovered = {f.row for f in report.findings if f.code == "risk.no_measure"}
     planted = {p["row"] for p in exp["planted"] if p["code"] == "risk.no_measure"}
     assert uncovered == planted

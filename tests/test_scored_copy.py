@@ -13,8 +13,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
 
 from tests.builders import Section, add_vba_part, data_row, make_register, risk
-from workbook_tools import messages, pipeline, rules
-from workbook_tools.pipeline import FileReport, Options
+from workbook_tools import FileReport, Options, messages, pipeline
+from workbook_tools.rules import matrix as rules
 
 SERVICE = "Кызмат көрсөтүү функциясы"
 PERMIT = "Уруксат берүү функциясы"
@@ -320,7 +320,7 @@ def test_output_is_written_atomically(tmp_path: Path) -> None:
 @pytest.mark.parametrize("backend", ["openpyxl", "stream"])
 def test_failed_save_leaves_no_partial_file(tmp_path: Path, monkeypatch, backend: str) -> None:
     """A save that dies half-way leaves neither a temporary file nor a broken copy."""
-    from workbook_tools import backend_stream
+    from workbook_tools.annotated import writer as backend_stream
 
     source = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=2, h=2)])
     out = tmp_path / "out"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbook_tools.normalize import parse_score
+from workbook_tools.rules.normalise import parse_score
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 
 from tests.builders import make_register, risk
 from workbook_tools import pipeline
-from workbook_tools.formats import WordMatch, vocabulary
-from workbook_tools.normalize import parse_score
+from workbook_tools.rules.formats import WordMatch, vocabulary
+from workbook_tools.rules.normalise import parse_score
 
 LEVELS = [
     ("Жогорку", "high"), ("Жогору", "high"), ("жогорку", "high"), ("ЖОГОРКУ", "high"),
@@ -138,7 +138,7 @@ def test_lookalike_text_is_the_same_word(vocab: str, typed: str, code: str) -> N
 @pytest.mark.parametrize("name", ["levels", "scale", "control", "categories"])
 def test_every_listed_word_means_its_own_code(name: str) -> None:
     """No variant in schemas/vocabulary.toml is shadowed by another code's variant."""
-    from workbook_tools.formats import vocabulary_words
+    from workbook_tools.rules.formats import vocabulary_words
 
     vocab = vocabulary(name)
     for code, words in vocabulary_words(name).items():

@@ -2,14 +2,13 @@
 plans kept in Excel by a Kyrgyz village administration, its schools and kindergartens.
 
 The one pipeline (read, normalise, validate, score, write) is :mod:`workbook_tools.pipeline`;
-every command calls it. See README.md.
+every command calls it. The package is laid out by stage (README, "Architecture"): ``read/``,
+``rules/``, ``kinds/``, ``annotated/``, ``outputs/``, with the types they pass in ``model.py``.
 """
 
 from .errors import RejectedFile, WorkbookToolsError
-from .findings import Finding, Severity
-from .guard import Limits
-from .pipeline import FileReport, Options, Table, analyse, run, run_many, score_file
-from .rules import Level, ResidualRule
+from .model import FileReport, Finding, Level, Limits, Options, ResidualRule, Severity, Table
+from .pipeline import analyse, load_plans, run, run_many, score_file
 
 __version__ = "0.1.0"
 
@@ -26,6 +25,7 @@ __all__ = [
     "WorkbookToolsError",
     "__version__",
     "analyse",
+    "load_plans",
     "run",
     "run_many",
     "score_file",

@@ -1,7 +1,7 @@
 """The command line: ``workbook-tools score`` and ``workbook-tools validate``.
 
-A thin layer: parse the options, call :func:`workbook_tools.pipeline.run` for each file, print
-the result (text or ``--json``) and set the exit code: 0 no error finding, 1 an error finding,
+A thin layer: parse the options, call :func:`workbook_tools.pipeline.run_many`, print the
+result (text or ``--json``) and set the exit code: 0 no error finding, 1 an error finding,
 2 a file that could not be read at all.
 """
 
@@ -12,8 +12,10 @@ from pathlib import Path
 
 import click
 
-from . import messages, rules
-from .pipeline import FileReport, Options, run, run_many
+from . import messages
+from .model import FileReport, Level, Options, ResidualRule
+from .outputs import report as json_report
+from .pipeline import run_many
 
 LANG = click.Choice(list(messages.LANGS))
 
@@ -54,7 +56,7 @@ def _options(f):  # type: ignore[no-untyped-def]
 def _make_options(lang: str, low_residual: str, as_of, report_year, debug: bool) -> Options:  # type: ignore[no-untyped-def]
     return Options(
         lang=lang,
-        residual=rules.ResidualRule(rules.Level(low_residual)),
+        residual=ResidualRule(Level(low_residual)),
         as_of=as_of.date() if as_of else None,
         report_year=report_year,
         debug=debug,
@@ -72,10 +74,11 @@ def exit_code(reports: list[FileReport]) -> int:
 def _print_text(report: FileReport, lang: str) -> None:
     head = click.style(str(report.input), bold=True)
     if report.status == "rejected":
-        click.echo(f"{head}: {messages.text('cli.rejected', lang)}: {report.reason_text(lang)}")
+        reason = messages.rejection(report, lang)
+        click.echo(f"{head}: {messages.text('cli.rejected', lang)}: {reason}")
         return
     counts = ", ".join(
-        f"{t.sheet}: {messages.counted(len(t.frame), 'cli.' + t.kind, lang)}"
+        f"{t.sheet}: {messages.counted(len(t.frame), 'cli.' + t.kind.name, lang)}"
         for t in report.tables
     )
     errors = sum(1 for f in report.findings if f.is_error)
@@ -97,21 +100,8 @@ def _print_text(report: FileReport, lang: str) -> None:
 
 def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Options,
          as_json: bool, plan_path: Path | None = None) -> None:
-    from . import report as json_report
-
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    reports: list[FileReport] = []
-    plans = None
-    if plan_path is not None:
-        plan_report = run(plan_path, write=False, options=opts)
-        plans = [t for t in plan_report.tables if t.kind == "plan"]
-        if plan_report.status == "rejected" or not plans:
-            if plan_report.status != "rejected" or plan_report.reason == "file.no_table":
-                plan_report.status, plan_report.reason = "rejected", "file.no_plan"
-                plan_report.reason_params = {}
-            reports.append(plan_report)
-    reports += run_many(list(paths), write=write, out_dir=out_dir, options=opts, plans=plans)
+    reports = run_many(list(paths), write=write, out_dir=out_dir, options=opts,
+                       plan_path=plan_path)
     if as_json:
         click.echo(json_report.dumps(reports, opts.lang))
     else:

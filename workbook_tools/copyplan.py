@@ -1,11 +1,12 @@
 """What the annotated copy adds to the staff's workbook, as data.
 
-The writer (writer.py) decides *what* goes into the copy and records it in a :class:`CopyPlan`;
-a backend renders the plan: :mod:`workbook_tools.backend_openpyxl` loads the workbook with
-openpyxl (any input: .xls and .ods are rebuilt from their values), and
-:mod:`workbook_tools.backend_stream` copies an .xlsx package as it is and streams the edited
-sheets' XML, which is several times faster and lighter on a large register. Both render the same
-plan, so the copy is the same whichever writes it.
+The annotated copy's writer (``annotated/writer.py``) and the table kinds (``kinds/``) decide
+*what* goes into the copy and record it in a :class:`CopyPlan`; a backend renders the plan:
+``annotated/backend_openpyxl.py`` loads the workbook with openpyxl (any input: .xls and .ods are
+rebuilt from their values), and ``annotated/stream/`` copies an .xlsx package as it is and
+streams the edited sheets' XML, which is several times faster and lighter on a large register.
+Both render the same plan, so the copy is the same whichever writes it. This module is plain
+data and imports nothing of the package: the kinds and the backends meet here.
 
 Coordinates are Excel's: 1-based (row, column).
 """
@@ -91,3 +92,40 @@ class CopyPlan:
     new_sheets: list[NewSheet] = field(default_factory=list)
     #: comment author
     author: str = "workbook_tools"
+
+
+# --- the tool's own styles -----------------------------------------------------------------------
+
+HEADER_FILL = "FFD9D9D9"
+ERROR_COLOR = "FFC00000"
+WARNING_COLOR = "FF9C5700"
+LINK_COLOR = "FF0563C1"
+HEADER = Style(bold=True, fill=HEADER_FILL, border="box", wrap=True)
+
+
+class SheetWriter:
+    """Appends rows to a new sheet of the copy."""
+
+    def __init__(self, sheet: NewSheet, lang: str) -> None:
+        self.sheet = sheet
+        #: the language of the sheet's texts
+        self.lang = lang
+
+    @property
+    def row(self) -> int:
+        """The Excel row the next line goes to."""
+        return len(self.sheet.rows) + 1
+
+    def line(self, *values: Any, bold: bool = False, size: float | None = None,
+             fills: list[str | None] | None = None, border: str | None = None,
+             color: str | None = None) -> int:
+        cells: list[tuple[Any, Style | None]] = []
+        for i, v in enumerate(values):
+            fill = fills[i] if fills and i < len(fills) else None
+            cells.append((v, Style(bold=bold, size=size, fill=fill, border=border, wrap=True,
+                                   color=color)))
+        self.sheet.rows.append(cells)
+        return len(self.sheet.rows)
+
+    def gap(self) -> None:
+        self.sheet.rows.append([])

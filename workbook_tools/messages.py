@@ -6,9 +6,10 @@ The words are the documents' own (Annex I, orders No. 114 and No. 159).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .rules import Level
+from .model import Level
 
 LANGS = ("ky", "ru", "en")
 DEFAULT_LANG = "ky"
@@ -416,7 +417,7 @@ def _resolve(value: Any, lang: str) -> Any:
 
 
 def render(finding: Any, lang: str = DEFAULT_LANG) -> str:
-    """The message of a :class:`~workbook_tools.findings.Finding` in ``lang``."""
+    """The message of a :class:`~workbook_tools.model.Finding` in ``lang``."""
     params = {k: _resolve(v, lang) for k, v in finding.params.items()}
     params.setdefault("value", "" if finding.value is None else finding.value)
     params.setdefault("column", finding.column or "")
@@ -448,10 +449,18 @@ def _say_sizes(value: Any, lang: str) -> Any:
     return value
 
 
-def reason_text(code: str, params: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+def reason_text(code: str, params: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
     """The text of a rejection reason."""
     said = {k: _resolve(v, lang) for k, v in params.items()}
     for key in ("detail", "limit"):
         if key in said and code in ("file.too_large", "file.zip_bomb"):
             said[key] = _say_sizes(said[key], lang)
     return text(code, lang, **said)
+
+
+def rejection(report: Any, lang: str = DEFAULT_LANG) -> str | None:
+    """Why a :class:`~workbook_tools.model.FileReport` was rejected, in ``lang``; None when it
+    was not."""
+    if report.reason is None:
+        return None
+    return reason_text(report.reason, report.reason_params, lang)

@@ -1,93 +1,50 @@
 """The one pipeline every command runs: read, normalise, validate, score, (write).
 
-:func:`analyse` returns data (a :class:`FileReport`) and raises nothing for a bad file: a file
-that cannot be used comes back with ``status == "rejected"`` and its reason. :func:`score_file`
-adds the annotated copy. The CLI, the drop folder and consolidation all call these.
+:func:`analyse` returns data (a :class:`~workbook_tools.model.FileReport`) and raises nothing
+for a bad file: a file that cannot be used comes back with ``status == "rejected"`` and its
+reason. :func:`score_file` adds the annotated copy. The CLI, the drop folder and consolidation
+all call these; the report is complete when it is made, and nothing edits it afterwards.
+
+Per sheet, every kind of table (``kinds.KINDS``) is looked for: the kind's format locates the
+header (``read/locate``), the records are normalised and validated (``rules/``), the kind adds
+its own analysis (scores, statuses). Then every table is cross-checked against the measures the
+workbook's tables (and ``--plan``'s) offer.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from . import findings as fnd
-from . import guard, messages, rules
+from . import messages
+from .annotated.writer import write_scored_copy
 from .errors import RejectedFile, WorkbookToolsError
-from .findings import Finding, Severity
-from .formats import KINDS, TableFormat, table_format
-from .locate import Layout, MergeMap, find_layout, records
-from .normalize import normalise
-from .reader import Book, Grid, read_book
-from .scoring import score_frame
-from .validate import validate
+from .kinds import KINDS
+from .model import (
+    DEFAULT_OPTIONS,
+    Book,
+    FileReport,
+    Finding,
+    Grid,
+    Layout,
+    Options,
+    Severity,
+    Table,
+    TableKind,
+    sort_key,
+)
+from .read.locate import MergeMap, find_layout, records
+from .read.reader import read_book
+from .rules.formats import TableFormat
+from .rules.normalise import normalise
+from .rules.validate import validate
 
 
-@dataclass(frozen=True)
-class Options:
-    """Settings of one run; every one is visible in the CLI and the README."""
-
-    lang: str = messages.DEFAULT_LANG
-    residual: rules.ResidualRule = rules.DEFAULT_RESIDUAL_RULE
-    limits: guard.Limits = guard.DEFAULT_LIMITS
-    as_of: date | None = None  # plans: the day statuses are computed for (default: today)
-    report_year: int | None = None  # plans: the yearly report's year (default: as_of's - 1)
-    debug: bool = False  # let an unexpected exception through instead of a rejection
-    #: who writes the copy of an .xlsx: "auto" (streaming, openpyxl when it declines),
-    #: "stream" or "openpyxl"
-    backend: str = "auto"
-
-
-@dataclass
-class Table:
-    """One register or plan table found in a sheet, normalised, validated and scored."""
-
-    sheet: str
-    kind: str
-    layout: Layout
-    frame: pd.DataFrame
-    findings: list[Finding] = field(default_factory=list)
-    #: the sheet's values as read: where the copy may write, which cells are merged
-    grid: Grid | None = field(default=None, repr=False)
-
-    @property
-    def header_row(self) -> int:
-        """The Excel row of the (first) header row."""
-        return self.layout.header_row + 1
-
-    @property
-    def scored(self) -> bool:
-        return "probability" in self.layout.columns and "harm" in self.layout.columns
-
-
-@dataclass
-class FileReport:
-    input: Path
-    format: str | None = None
-    status: str = "ok"  # ok | errors | rejected
-    reason: str | None = None  # rejection code
-    reason_params: dict[str, Any] = field(default_factory=dict)
-    tables: list[Table] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    output: Path | None = None
-    sheet_names: list[str] = field(default_factory=list)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.is_error for f in self.findings)
-
-    def reason_text(self, lang: str = messages.DEFAULT_LANG) -> str | None:
-        if self.reason is None:
-            return None
-        return messages.reason_text(self.reason, self.reason_params, lang)
-
-
-def _column_findings(fmt: TableFormat, layout: Layout, sheet: str, count: int) -> list[Finding]:
-    """Missing columns, in the user's language; an unscored register said so once."""
+def _column_findings(fmt: TableFormat, layout: Layout, sheet: str) -> list[Finding]:
+    """Missing columns, in the user's language (a column of a group present is required)."""
     out: list[Finding] = []
     present = set(layout.columns)
     groups_present = {fmt.column(k).group for k in present if fmt.column(k).group}
@@ -99,110 +56,97 @@ def _column_findings(fmt: TableFormat, layout: Layout, sheet: str, count: int) -
             severity = "error" if spec.type == "score" else "warning"
         if severity == "optional":
             continue
-        out.append(
-            Finding(
-                Severity(severity),
-                "column.missing",
-                sheet=sheet,
-                row=layout.header_row + 1,
-                params={"column": spec.label},
-                field=spec.key,
-            )
-        )
-    if fmt.kind == "register" and not groups_present and count:
-        out.append(fnd.warning("register.not_scored", sheet=sheet, params={"count": count}))
+        out.append(Finding(Severity(severity), "column.missing", sheet=sheet,
+                           row=layout.header_row + 1, params={"column": spec.label},
+                           field=spec.key))
     return out
 
 
-def _label_params(found: list[Finding], fmt: TableFormat) -> None:
-    """Give every finding about a column that column's header in every language."""
-    for f in found:
-        if f.field and "column" not in f.params and f.field in fmt.by_key:
-            f.params["column"] = fmt.column(f.field).label
-        if f.code == "level.mismatch":
-            for key in ("computed", "stated"):
-                code = f.params.get(key)
-                f.params[key] = {lang: messages.level_name(code, lang) for lang in messages.LANGS}
+def _labelled(f: Finding, fmt: TableFormat) -> Finding:
+    """A finding about a column with that column's header in every language; a level mismatch
+    with both levels' words."""
+    if f.field and "column" not in f.params and f.field in fmt.by_key:
+        f = f.with_params(column=fmt.column(f.field).label)
+    if f.code == "level.mismatch":
+        f = f.with_params(**{
+            key: {lang: messages.level_name(f.params.get(key), lang) for lang in messages.LANGS}
+            for key in ("computed", "stated")
+        })
+    return f
 
 
-def _analyse_sheet(grid: Grid, options: Options) -> list[Table]:
+@dataclass
+class _Found:
+    """A table found in a sheet, before the cross-check: the only stage where a frame and
+    its findings are still being built."""
+
+    kind: TableKind
+    layout: Layout
+    frame: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
     merges = MergeMap(grid, options.limits.max_merged_area)
-    tables: list[Table] = []
+    found: list[_Found] = []
     for kind in KINDS:
-        fmt = table_format(kind)
+        fmt = kind.format
         layout = find_layout(grid, fmt, merges)
         if layout is None:
             continue
-        if any(t.layout.header_row == layout.header_row for t in tables):
+        if any(t.layout.header_row == layout.header_row for t in found):
             continue  # one header row is one table: the better-matching kind took it
         recs, _ = records(grid, layout, fmt, merges)
-        frame, found = normalise(recs, layout, fmt, grid.name, extra=_extra_parsers(kind))
-        found += _column_findings(fmt, layout, grid.name, len(recs))
-        found += validate(frame, fmt, layout, grid.name)
-        if kind == "register":
-            score_frame(frame, options.residual)
-        else:
-            found += _plan_hook(frame, options, grid.name, layout)
-        _label_params(found, fmt)
-        found.sort(key=lambda f: (f.row or 0, f.column or "", f.code))
-        tables.append(Table(grid.name, kind, layout, frame, found, grid))
+        frame, problems = normalise(recs, layout, fmt, grid.name, extra=kind.parsers)
+        problems += _column_findings(fmt, layout, grid.name)
+        problems += validate(frame, fmt, layout, grid.name)
+        problems += kind.analyse(frame, layout, grid.name, options)
+        problems = sorted((_labelled(f, fmt) for f in problems), key=sort_key)
+        found.append(_Found(kind, layout, frame, problems))
     # A sheet that looks like both kinds keeps the kind with more recognised columns.
-    if len(tables) == 2 and tables[0].layout.header_row == tables[1].layout.header_row:
-        tables.sort(key=lambda t: -len(t.layout.columns))
-        tables = tables[:1]
-    return tables
-
-
-def _extra_parsers(kind: str) -> dict[str, Any]:
-    if kind != "plan":
-        return {}
-    from .plan import PARSERS
-
-    return PARSERS
-
-
-def _plan_hook(frame: pd.DataFrame, options: Options, sheet: str, layout: Layout) -> list[Finding]:
-    from .plan import analyse_plan
-
-    return analyse_plan(frame, options, sheet, layout)
+    if len(found) == 2 and found[0].layout.header_row == found[1].layout.header_row:
+        found.sort(key=lambda t: -len(t.layout.columns))
+        found = found[:1]
+    return found
 
 
 def analyse_book(
     book: Book,
-    options: Options = Options(),
+    options: Options = DEFAULT_OPTIONS,
     plans: list[Table] | None = None,
     started: float | None = None,
 ) -> FileReport:
     """Find, normalise, validate and score every table of a workbook already read.
 
-    ``plans``: plan tables given from another workbook (``score REGISTER --plan PLAN``) for the
-    cross-check of high risks, besides the plan tables of this workbook. ``started``: when the
+    ``plans``: tables from another workbook (``score REGISTER --plan PLAN``) whose measures
+    the cross-check counts besides those of this workbook's tables. ``started``: when the
     file's reading began (``time.monotonic()``); past ``limits.max_seconds`` the file is
     rejected (``file.timeout``) between sheets.
     """
-    report = FileReport(book.path, book.format, sheet_names=[g.name for g in book.sheets])
+    tables: list[Table] = []
     for grid in book.sheets:
         if started is not None and time.monotonic() - started > options.limits.max_seconds:
-            return FileReport(book.path, book.format, status="rejected", reason="file.timeout",
-                              reason_params={"limit": int(options.limits.max_seconds)})
-        report.tables.extend(_analyse_sheet(grid, options))
-    if not report.tables:
-        report.status = "rejected"
-        report.reason = "file.no_table"
-        return report
-    all_plans = [t for t in report.tables if t.kind == "plan"] + list(plans or [])
-    if all_plans and any(t.kind == "register" for t in report.tables):
-        from .plan import cross_check
-
-        cross_check(report.tables, all_plans)
-    for t in report.tables:
-        report.findings.extend(t.findings)
-    report.status = "errors" if report.has_errors else "ok"
-    return report
+            return FileReport.rejected(book.path, "file.timeout",
+                                       {"limit": int(options.limits.max_seconds)}, book.format)
+        tables += [Table(grid.name, t.kind, t.layout, t.frame, tuple(t.findings), grid)
+                   for t in _analyse_sheet(grid, options)]
+    if not tables:
+        return replace(FileReport.rejected(book.path, "file.no_table", fmt=book.format),
+                       book=book)
+    measures = [m for t in [*tables, *(plans or [])] if (m := t.kind.measures(t)) is not None]
+    checked = []
+    for t in tables:
+        extra = t.kind.cross_check(t, measures)
+        checked.append(replace(t, findings=tuple(sorted((*t.findings, *extra), key=sort_key)))
+                       if extra else t)
+    findings = tuple(f for t in checked for f in t.findings)
+    status = "errors" if any(f.is_error for f in findings) else "ok"
+    return FileReport(book.path, book.format, status, tables=tuple(checked), findings=findings,
+                      book=book)
 
 
 def analyse(
-    path: str | Path, options: Options = Options(), plans: list[Table] | None = None
+    path: str | Path, options: Options = DEFAULT_OPTIONS, plans: list[Table] | None = None
 ) -> FileReport:
     """Read a workbook through the guarded reader and analyse it; never raises for bad input."""
     path = Path(path)
@@ -210,7 +154,7 @@ def analyse(
     try:
         book = read_book(path, options.limits)
     except RejectedFile as exc:
-        return FileReport(path, status="rejected", reason=exc.reason, reason_params=exc.params)
+        return FileReport.rejected(path, exc.reason, exc.params)
     return analyse_book(book, options, plans, started)
 
 
@@ -230,31 +174,25 @@ def output_path(path: Path, out_dir: Path | None, taken: set[Path] | None = None
 def score_file(
     path: str | Path,
     out_dir: str | Path | None = None,
-    options: Options = Options(),
+    options: Options = DEFAULT_OPTIONS,
     plans: list[Table] | None = None,
     target: Path | None = None,
 ) -> FileReport:
-    """Analyse a workbook and write its annotated copy; the input is never modified."""
+    """Analyse a workbook and write its annotated copy; the input is never modified. The
+    report is :func:`analyse`'s, plus the findings of writing the copy (what it neutralised)."""
     path = Path(path)
     report = analyse(path, options, plans)
     if report.status == "rejected":
         return report
-    from .writer import write_scored_copy
-
     target = target or output_path(path, Path(out_dir) if out_dir else None)
     try:
-        write_scored_copy(report, target, options)
+        own = write_scored_copy(report, target, options)
     except RejectedFile as exc:
-        report.status = "rejected"
-        report.reason, report.reason_params = exc.reason, exc.params
-        return report
+        return report.as_rejected(exc.reason, exc.params)
     except (OSError, WorkbookToolsError) as exc:
-        report.status = "rejected"
-        report.reason = "file.output_failed"
-        report.reason_params = {"detail": f"{type(exc).__name__}: {exc}"[:200]}
-        return report
-    report.output = target
-    return report
+        return report.as_rejected("file.output_failed",
+                                  {"detail": f"{type(exc).__name__}: {exc}"[:200]})
+    return report.with_copy(target, own)
 
 
 def run(
@@ -262,7 +200,7 @@ def run(
     *,
     write: bool,
     out_dir: str | Path | None = None,
-    options: Options = Options(),
+    options: Options = DEFAULT_OPTIONS,
     plans: list[Table] | None = None,
     target: Path | None = None,
 ) -> FileReport:
@@ -272,15 +210,24 @@ def run(
         if write:
             return score_file(path, out_dir, options, plans, target)
         return analyse(path, options, plans)
-    except Exception as exc:  # noqa: BLE001 - the batch must go on; --debug shows the traceback
+    except Exception as exc:  # the batch must go on; --debug shows the traceback
         if options.debug:
             raise
-        return FileReport(
-            Path(path),
-            status="rejected",
-            reason="file.unreadable",
-            reason_params={"detail": f"{type(exc).__name__}: {exc}"[:200]},
-        )
+        return FileReport.rejected(Path(path), "file.unreadable",
+                                   {"detail": f"{type(exc).__name__}: {exc}"[:200]})
+
+
+def load_plans(path: str | Path,
+               options: Options = DEFAULT_OPTIONS) -> tuple[list[Table], FileReport]:
+    """The tables of a ``--plan`` workbook that offer measures, and its report: rejected with
+    ``file.no_plan`` when it holds none (or no table at all)."""
+    report = run(path, write=False, options=options)
+    plans = [t for t in report.tables if t.kind.measures(t) is not None]
+    if report.status == "rejected" and report.reason != "file.no_table":
+        return [], report
+    if not plans:
+        return [], report.as_rejected("file.no_plan")
+    return plans, report
 
 
 def run_many(
@@ -288,12 +235,23 @@ def run_many(
     *,
     write: bool,
     out_dir: str | Path | None = None,
-    options: Options = Options(),
+    options: Options = DEFAULT_OPTIONS,
     plans: list[Table] | None = None,
+    plan_path: Path | None = None,
 ) -> list[FileReport]:
-    """Every file through :func:`run`, in order; no two copies of one run share a name."""
-    taken: set[Path] = set()
+    """Every file through :func:`run`, in order; no two copies of one run share a name.
+
+    ``plan_path``: a plan workbook whose measures every file's cross-check counts (loaded by
+    :func:`load_plans`); when it cannot serve, its rejection comes first in the list."""
     reports: list[FileReport] = []
+    if plan_path is not None:
+        loaded, plan_report = load_plans(plan_path, options)
+        if plan_report.status == "rejected":
+            reports.append(plan_report)
+        plans = [*(plans or []), *loaded] if loaded else plans
+    if write and out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    taken: set[Path] = set()
     folder = Path(out_dir) if out_dir else None
     for path in map(Path, paths):
         target = output_path(path, folder, taken) if write else None

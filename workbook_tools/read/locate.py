@@ -10,46 +10,15 @@ may run on into the next row), blank and hidden rows, and signature lines under 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from . import textnorm
-from .formats import TableFormat
-from .reader import Cell, Grid
+from .. import ooxml
+from ..model import Cell, Grid, Layout, Record
+from ..rules import textnorm
+from ..rules.formats import TableFormat
 
 #: How far down a sheet a header row is looked for.
 HEADER_SEARCH_ROWS = 80
-
-
-@dataclass
-class Layout:
-    """Where a table sits in a sheet (0-based indices)."""
-
-    kind: str
-    header_row: int  # the first header row
-    header_rows: int  # 1, or 2 under merged group headers
-    columns: dict[str, int]  # column key -> column index
-    first_column: int
-    last_column: int
-    number_row: int | None = None  # the row of column numbers under the header, if any
-
-    @property
-    def data_start(self) -> int:
-        start = self.header_row + self.header_rows
-        return start + 1 if self.number_row is not None else start
-
-
-@dataclass
-class Record:
-    """One row of a table: a risk of a register or an activity of a plan."""
-
-    row: int  # Excel row (1-based)
-    section: str | None
-    values: dict[str, Cell]
-    #: keys whose value came from a merged range above (a function merged over several risks)
-    merged_from_above: set[str] = field(default_factory=set)
-    #: Excel rows whose text was joined into this record (a risk's text running on)
-    continued_rows: list[int] = field(default_factory=list)
 
 
 def _text(v: Cell) -> str:
@@ -62,20 +31,10 @@ class MergeMap:
     """Which cell a merged cell takes its value from, with a cap on the area filled."""
 
     def __init__(self, grid: Grid, max_area: int) -> None:
-        self.owner: dict[tuple[int, int], tuple[int, int]] = {}
-        #: rows holding a merged cell: every other row is read straight from the grid
-        self.rows: set[int] = set()
-        area = 0
-        for r0, c0, r1, c1 in grid.merged:
-            size = (r1 - r0 + 1) * (c1 - c0 + 1)
-            area += size
-            if area > max_area:
-                break  # beyond the cap, merged cells read as empty (the guard refuses worse)
-            for r in range(r0, r1 + 1):
-                self.rows.add(r)
-                for c in range(c0, c1 + 1):
-                    if (r, c) != (r0, c0):
-                        self.owner[(r, c)] = (r0, c0)
+        # beyond the cap, merged cells read as empty (the guard refuses worse)
+        self.owner = ooxml.covered_cells(grid.merged, max_total=max_area)
+        #: rows holding a covered cell: every other row is read straight from the grid
+        self.rows: set[int] = {r for r, _ in self.owner}
 
     def value(self, grid: Grid, r: int, c: int) -> tuple[Cell, bool]:
         """The cell's value and whether it came from a merged range starting in a row above.

@@ -14,12 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import coords, textnorm
-from . import findings as fnd
-from .findings import Finding
+from .. import ooxml
+from ..model import Cell, Finding, Layout, Record, Severity, warning
+from . import textnorm
 from .formats import TableFormat, WordMatch, vocabulary
-from .locate import Layout, Record
-from .reader import Cell
 
 # A score typed with its unit or its scale word: "2", "2.0", "2,0", "2 балл", "2 (орточо)".
 _SCORE = re.compile(
@@ -108,22 +106,22 @@ NORMALISERS: dict[str, Callable[[Cell], Parsed]] = {
 }
 
 #: severity of each normalisation problem
-PROBLEM_SEVERITY: dict[str, fnd.Severity] = {
-    "score.unreadable": fnd.Severity.ERROR,
-    "score.out_of_range": fnd.Severity.ERROR,
-    "level.unknown": fnd.Severity.WARNING,
-    "category.unknown": fnd.Severity.WARNING,
-    "control.unknown": fnd.Severity.WARNING,
-    "status.unknown": fnd.Severity.WARNING,
-    "deadline.unreadable": fnd.Severity.WARNING,
-    "deadline.implausible": fnd.Severity.WARNING,
-    "deadline.reversed": fnd.Severity.WARNING,
+PROBLEM_SEVERITY: dict[str, Severity] = {
+    "score.unreadable": Severity.ERROR,
+    "score.out_of_range": Severity.ERROR,
+    "level.unknown": Severity.WARNING,
+    "category.unknown": Severity.WARNING,
+    "control.unknown": Severity.WARNING,
+    "status.unknown": Severity.WARNING,
+    "deadline.unreadable": Severity.WARNING,
+    "deadline.implausible": Severity.WARNING,
+    "deadline.reversed": Severity.WARNING,
 }
 
 
 def column_letter(index: int) -> str:
     """Excel's letter for a 0-based column index."""
-    return coords.letter(index + 1)
+    return ooxml.column_letter(index + 1)
 
 
 def as_typed(v: Cell) -> Any:
@@ -168,14 +166,14 @@ def normalise(
                 continue  # the finding stands once, on the merged cell's own row
             where = {"sheet": sheet, "row": rec.row, "column": letter, "field": key}
             if parsed.problem:
-                severity = PROBLEM_SEVERITY.get(parsed.problem, fnd.Severity.WARNING)
+                severity = PROBLEM_SEVERITY.get(parsed.problem, Severity.WARNING)
                 found.append(
                     Finding(severity, parsed.problem, value=typed,
                             params=dict(parsed.params or {}), **where)
                 )
             elif parsed.typo is not None:
                 found.append(
-                    fnd.warning("word.typo", value=typed, params={"meant": parsed.typo.meant},
+                    warning("word.typo", value=typed, params={"meant": parsed.typo.meant},
                                 **where)
                 )
         data[key] = values
@@ -183,7 +181,7 @@ def normalise(
     for rec in records:
         for extra_row in rec.continued_rows:
             found.append(
-                fnd.warning(
+                warning(
                     "row.continuation",
                     sheet=sheet,
                     row=extra_row,

@@ -19,11 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .copyplan import CopyPlan, Overlay, Style
-from .errors import RejectedFile
-from .pipeline import FileReport, Options
-from .reader import read_book
-from .safety import sanitise
+from ..copyplan import CopyPlan, Overlay, Style
+from ..errors import RejectedFile
+from ..model import FileReport
+from .neutralise import sanitise
 
 _THIN = Side(style="thin", color="FF808080")
 _MARK = Side(style="medium", color="FFC00000")
@@ -104,14 +103,17 @@ def _has_own_fill(cell: Any) -> bool:
     return current is not None and current.fillId > 1
 
 
-def open_source(report: FileReport, titles: dict[str, str], options: Options) -> Workbook:
-    """The staff's workbook as openpyxl sees it; .xls and .ods are rebuilt from their values."""
+def open_source(report: FileReport, titles: dict[str, str]) -> Workbook:
+    """The staff's workbook as openpyxl sees it; .xls and .ods are rebuilt from the values
+    the pipeline read (the file is not read a second time)."""
     if report.format in ("xlsx", "xlsm"):
         try:
             return load_workbook(report.input, keep_vba=False, keep_links=False, rich_text=False)
         except Exception as exc:  # openpyxl raises many kinds for odd files
             raise RejectedFile("file.corrupt", detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
-    book = read_book(report.input, options.limits)
+    if report.book is None:
+        raise RejectedFile("file.output_failed", detail="the report holds no workbook")
+    book = report.book
     wb = Workbook()
     wb.remove(wb.active)
     for grid in book.sheets:
@@ -129,11 +131,11 @@ def open_source(report: FileReport, titles: dict[str, str], options: Options) ->
     return wb
 
 
-def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str], target: Path,
-                   options: Options) -> None:
+def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str],
+                   target: Path) -> None:
     """Render ``plan`` over the staff's workbook and save it to ``target``."""
-    wb = open_source(report, titles, options)
-    sanitise(wb)  # the findings were reported before the plan was made (safety.scan_package)
+    wb = open_source(report, titles)
+    sanitise(wb)  # its findings were made before the plan (neutralise.scan_package)
     styles = Styles()
     for title, edits in plan.edits.items():
         if title not in wb.sheetnames:

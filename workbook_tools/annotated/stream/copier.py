@@ -37,11 +37,11 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml.ElementTree import fromstring
 
-from . import coords
-from . import findings as fnd
-from .copyplan import CopyPlan, NewSheet, Overlay, SheetEdits, Style
-from .findings import Finding
-from .safety import SAFE_SCHEMES, dangerous_formula
+from ... import ooxml
+from ...copyplan import CopyPlan, NewSheet, Overlay, SheetEdits, Style
+from ...model import Finding
+from ...model import warning as _warning
+from ..neutralise import SAFE_SCHEMES, dangerous_formula
 
 __all__ = ["StreamUnsupported", "write_stream"]
 
@@ -157,8 +157,8 @@ def _rels_name(part: str) -> str:
     return posixpath.join(folder, "_rels", f"{name}.rels")
 
 
-_letter = coords.letter
-_col = coords.number
+_letter = ooxml.column_letter
+_col = ooxml.column_number
 
 
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
@@ -688,7 +688,7 @@ class Copier:
         wb_rels = self.rels(WORKBOOK)
         for r in wb_rels:
             if r.type.endswith("/externalLink"):
-                self.findings.append(fnd.warning("link.removed",
+                self.findings.append(_warning("link.removed",
                                                  value=_resolve(WORKBOOK, r.target)))
         types = self.types
         for ext in [e for e, k in types.defaults.items() if _is_vba_type(k)]:
@@ -728,7 +728,7 @@ class Copier:
         def name(m: re.Match[str]) -> str:
             text = unescape(m.group(2) or "")
             if dangerous_formula(text):
-                self.findings.append(fnd.warning(
+                self.findings.append(_warning(
                     "link.removed", value=f"{_get(m.group(1), 'name')}: {text}"))
                 return ""
             return m.group(0)
@@ -830,7 +830,7 @@ class Copier:
                 return h.group(0)
             ref = _get(h.group(0), "ref") or ""
             first = _REF.match(ref)
-            self.findings.append(fnd.warning(
+            self.findings.append(_warning(
                 "link.removed", sheet=job.title,
                 row=int(first.group(2)) if first else None,
                 column=first.group(1) if first else None, value=rel.target))
@@ -1309,7 +1309,7 @@ class _Rows:
             text = _translate(master[0], master[1], f"{letters}{r}")
         if not text or not dangerous_formula(text):
             return None
-        self.findings.append(fnd.warning("formula.neutralised", sheet=self.job.title, row=r,
+        self.findings.append(_warning("formula.neutralised", sheet=self.job.title, row=r,
                                          column=letters, value=f"={text}"))
         sm = _CELL_S.search(attrs)
         s = f' s="{sm.group(1)}"' if sm and sm.group(1) != "0" else ""

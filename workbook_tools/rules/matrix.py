@@ -7,21 +7,7 @@ nothing else may restate them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-
-
-class Level(str, Enum):
-    """A risk level, also used for the three-step scales and control effectiveness."""
-
-    ZERO = "zero"  # нөлдүк / нулевой: in the register's vocabulary, never computed by the matrix
-    LOW = "low"  # Төмөнкү
-    MEDIUM = "medium"  # Орточо
-    HIGH = "high"  # Жогорку
-
-    def __str__(self) -> str:  # pragma: no cover - convenience for messages
-        return self.value
-
+from ..model import DEFAULT_RESIDUAL_RULE, Level, ResidualRule
 
 #: Points of the probability scale and of the harm scale (Annex I, tables 1 and 2).
 SCALE_POINTS: dict[Level, int] = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
@@ -58,27 +44,6 @@ LEVEL_FILL: dict[Level, str] = {
     Level.MEDIUM: "FFFFEB9C",
     Level.HIGH: "FFFFC7CE",
 }
-
-
-@dataclass(frozen=True)
-class ResidualRule:
-    """How residual risk (point 5) is set.
-
-    When control effectiveness is marked high, the residual level is one category lower than the
-    level (high -> medium, medium -> low). The documents do not say what *low* lowers to, so
-    ``low_becomes`` is a visible setting: ``Level.LOW`` (the default: low stays low, the
-    conservative reading) or ``Level.ZERO`` (the register's vocabulary knows нөлдүк). Never more
-    than one step.
-    """
-
-    low_becomes: Level = Level.LOW
-
-    def __post_init__(self) -> None:
-        if self.low_becomes not in (Level.LOW, Level.ZERO):
-            raise ValueError("low_becomes must be 'low' or 'zero'")
-
-
-DEFAULT_RESIDUAL_RULE = ResidualRule()
 
 
 def score_sum(probability: int | None, harm: int | None) -> int | None:

@@ -14,8 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..model import Level
 from . import textnorm
-from .rules import SCALE_POINTS, Level
+from .matrix import SCALE_POINTS
 
 KINDS = ("register", "plan")
 
@@ -23,7 +24,7 @@ KINDS = ("register", "plan")
 def _schema_dir() -> Path:
     """``schemas/`` inside the installed package (a wheel), else beside it (a source checkout,
     editable installs included: their site-packages copy would go stale as schemas change)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package's folder
     packaged = here / "schemas"
     if packaged.is_dir():
         return packaged

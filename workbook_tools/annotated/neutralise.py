@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import coords
-from . import findings as fnd
-from .findings import Finding
+from .. import ooxml
+from ..model import Finding
+from ..model import warning as _warning
 
 #: Functions that fetch, call or run something outside the workbook.
 DANGEROUS_FUNCTIONS = (
@@ -45,29 +45,29 @@ def sanitise(wb: Any) -> list[Finding]:
             if cell.data_type == "f" and isinstance(value, str) and dangerous_formula(value):
                 cell.value = value
                 cell.data_type = "s"  # kept as the text it was, never evaluated
-                out.append(fnd.warning("formula.neutralised", sheet=ws.title, row=row,
-                                       column=coords.letter(col), value=value))
+                out.append(_warning("formula.neutralised", sheet=ws.title, row=row,
+                                       column=ooxml.column_letter(col), value=value))
             elif cell.data_type == "f" and not isinstance(value, str):
                 # array and data-table formulas: keep their text only
                 text = getattr(value, "text", None) or str(value)
                 if dangerous_formula(text):
                     cell.value = text
                     cell.data_type = "s"
-                    out.append(fnd.warning("formula.neutralised", sheet=ws.title, row=row,
-                                           column=coords.letter(col), value=text))
+                    out.append(_warning("formula.neutralised", sheet=ws.title, row=row,
+                                           column=ooxml.column_letter(col), value=text))
             link = cell.hyperlink
             if link is not None and link.target and not str(link.target).lower().startswith(
                 SAFE_SCHEMES
             ):
-                out.append(fnd.warning("link.removed", sheet=ws.title, row=row,
-                                       column=coords.letter(col), value=str(link.target)))
+                out.append(_warning("link.removed", sheet=ws.title, row=row,
+                                       column=ooxml.column_letter(col), value=str(link.target)))
                 cell.hyperlink = None
     names = getattr(wb, "defined_names", None)
     if names is not None:
         for name in list(names):
             defined = names[name]
             if defined.value and dangerous_formula(str(defined.value)):
-                out.append(fnd.warning("link.removed", value=f"{name}: {defined.value}"))
+                out.append(_warning("link.removed", value=f"{name}: {defined.value}"))
                 del names[name]
     return out
 
@@ -138,10 +138,10 @@ def scan_package(path: Any) -> list[Finding]:
         rels = _rels(zf, workbook)
         for kind, target, _ in rels.values():
             if kind.endswith("/externalLink"):
-                out.append(fnd.warning("link.removed", value=_join(workbook, target)))
+                out.append(_warning("link.removed", value=_join(workbook, target)))
         for name in root.iter(f"{_MAIN}definedName"):
             if name.text and dangerous_formula(name.text):
-                out.append(fnd.warning("link.removed",
+                out.append(_warning("link.removed",
                                        value=f"{name.get('name')}: {name.text}"))
         for sheet in root.iter(f"{_MAIN}sheet"):
             title = sheet.get("name", "")
@@ -166,7 +166,7 @@ def scan_package(path: Any) -> list[Finding]:
                         if kind.endswith("/hyperlink") and not target.lower().startswith(
                             SAFE_SCHEMES
                         ):
-                            out.append(fnd.warning(
+                            out.append(_warning(
                                 "link.removed", sheet=title,
                                 row=int(ref.group(2)) if ref else None,
                                 column=ref.group(1).decode() if ref else None, value=target))
@@ -210,6 +210,6 @@ def _scan_sheet(title: str, data: bytes) -> list[Finding]:
             elif not text and si.group(1) in dangerous_shared:
                 bad, text = True, f"(shared formula {si.group(1).decode()})"
         if bad:
-            out.append(fnd.warning("formula.neutralised", sheet=title, row=int(ref.group(2)),
+            out.append(_warning("formula.neutralised", sheet=title, row=int(ref.group(2)),
                                    column=ref.group(1).decode(), value=f"={text}"))
     return out

@@ -19,35 +19,12 @@ import zipfile
 import zlib
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import unescape
 
-from .errors import RejectedFile
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one input file; every one is adjustable (README, "Limits")."""
-
-    max_file_bytes: int = 100 * 1024 * 1024
-    max_zip_entries: int = 10_000
-    max_uncompressed_bytes: int = 300 * 1024 * 1024
-    max_compression_ratio: int = 200
-    # the ratio is only judged for entries inflating to more than this (small parts of
-    # repetitive XML legitimately compress very well)
-    ratio_min_bytes: int = 1024 * 1024
-    # a 35,000-row register (490,000 cells) scores in about 10 s and 390 MB on the project's
-    # machines: these two keep every input near the "10 s, 1 GB" bound (bench/README.md)
-    max_cells: int = 500_000
-    max_rows: int = 50_000
-    max_columns: int = 1_000
-    max_merged_area: int = 2_000_000
-    max_seconds: float = 10.0
-
-
-DEFAULT_LIMITS = Limits()
+from ..errors import RejectedFile
+from ..model import DEFAULT_LIMITS, Limits
 
 _CHUNK = 64 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

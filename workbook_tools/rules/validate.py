@@ -3,7 +3,7 @@
 The checks a table kind runs, their columns and severities are data (``[[checks]]`` in
 schemas/<kind>.toml); what each check code means is the table :data:`CHECKS` below. The pandera
 schema is built from both, run lazily (all failures at once), and every failure case becomes a
-:class:`~workbook_tools.findings.Finding` at its Excel row.
+:class:`~workbook_tools.model.Finding` at its Excel row.
 """
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ from collections.abc import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from . import rules
-from .findings import Finding, Severity
+from ..model import Finding, Layout, Severity
+from . import matrix
 from .formats import TableFormat
-from .locate import Layout
-from .normalize import column_letter
+from .normalise import column_letter
 
 SEP = "@"
 
 
 def _computed_level(df: pd.DataFrame) -> pd.Series:
-    """The level the matrix gives (rules.py), for the consistency check."""
+    """The level the matrix gives (matrix.py), for the consistency check."""
     return pd.Series(
         [
-            (lvl.value if (lvl := rules.level_for_sum(rules.score_sum(p, h))) else None)
+            (lvl.value if (lvl := matrix.level_for_sum(matrix.score_sum(p, h))) else None)
             for p, h in zip(_ints(df, "probability"), _ints(df, "harm"), strict=True)
         ],
         index=df.index,
@@ -49,7 +48,7 @@ Builder = Callable[[TableFormat, str, str], tuple[str | None, pa.Check]]
 
 
 def _range(fmt: TableFormat, key: str, name: str) -> tuple[str | None, pa.Check]:
-    return key, pa.Check(lambda s: s.isin(rules.VALID_POINTS), error=name)
+    return key, pa.Check(lambda s: s.isin(matrix.VALID_POINTS), error=name)
 
 
 def _present(fmt: TableFormat, key: str, name: str) -> tuple[str | None, pa.Check]:
@@ -150,8 +149,8 @@ def validate(
         value = df.at[row, f"{key}_raw"] if f"{key}_raw" in df else None
         params: dict[str, object] = {}
         if code == "level.mismatch":
-            total = rules.score_sum(*_pair(df, row))
-            level = rules.level_for_sum(total)
+            total = matrix.score_sum(*_pair(df, row))
+            level = matrix.level_for_sum(total)
             params = {"total": total, "computed": level.value if level else None,
                       "stated": df.at[row, key]}
         out.append(

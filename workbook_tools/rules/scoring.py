@@ -1,10 +1,10 @@
-"""Scoring a normalised register by the tables of rules.py: sum, level, residual, measure."""
+"""Scoring a normalised register by the tables of matrix.py: sum, level, residual, measure."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from . import rules
+from . import matrix
 
 
 def _int_or_none(v: object) -> int | None:
@@ -13,7 +13,7 @@ def _int_or_none(v: object) -> int | None:
     return int(v)  # type: ignore[call-overload]
 
 
-def score_frame(df: pd.DataFrame, rule: rules.ResidualRule = rules.DEFAULT_RESIDUAL_RULE) -> None:
+def score_frame(df: pd.DataFrame, rule: matrix.ResidualRule = matrix.DEFAULT_RESIDUAL_RULE) -> None:
     """Add ``score``, ``level``, ``residual_level`` and ``measure`` columns, in place.
 
     Only scores on the scale (1-3) count: an invalid score leaves the row unscored, nothing is
@@ -27,14 +27,14 @@ def score_frame(df: pd.DataFrame, rule: rules.ResidualRule = rules.DEFAULT_RESID
     residuals: list[str | None] = []
     measures: list[str | None] = []
     for p, h, c in zip(probability, harm, control, strict=True):
-        total = rules.score_sum(_int_or_none(p), _int_or_none(h))
-        level = rules.level_for_sum(total)
-        ctrl = rules.Level(c) if isinstance(c, str) else None
-        residual = rules.residual_level(level, ctrl, rule)
+        total = matrix.score_sum(_int_or_none(p), _int_or_none(h))
+        level = matrix.level_for_sum(total)
+        ctrl = matrix.Level(c) if isinstance(c, str) else None
+        residual = matrix.residual_level(level, ctrl, rule)
         totals.append(total)
         levels.append(level.value if level else None)
         residuals.append(residual.value if residual else None)
-        measures.append(rules.MEASURE_KEY[level] if level else None)
+        measures.append(matrix.MEASURE_KEY[level] if level else None)
     df["score"] = pd.array(totals, dtype="Int64")
     df["level"] = pd.Series(levels, index=df.index, dtype=object)
     df["residual_level"] = pd.Series(residuals, index=df.index, dtype=object)

@@ -1,6 +1,6 @@
 """The one guarded reader: every command reads workbooks through :func:`read_book`.
 
-The guard (guard.py) looks at the file before any parser does; then python-calamine reads the
+The guard (``guard.py``) looks at the file before any parser does; then python-calamine reads the
 values of every sheet (xlsx, xlsm, xls, ods alike), with merged ranges. Parser errors of any kind
 become :class:`RejectedFile`; nothing from here raises anything else for a bad file.
 """
@@ -8,48 +8,13 @@ become :class:`RejectedFile`; nothing from here raises anything else for a bad f
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
-from typing import Any
 
+from ..errors import RejectedFile
+from ..model import DEFAULT_LIMITS, Book, Cell, Grid, Limits
 from . import guard
-from .errors import RejectedFile
-
-Cell = Any  # None, str, int, float, bool, date, datetime
-
-
-@dataclass
-class Grid:
-    """The values of one sheet: ``rows[r][c]`` is Excel cell (r + 1, c + 1); None when empty."""
-
-    name: str
-    rows: list[list[Cell]]
-    #: merged ranges as 0-based inclusive (first_row, first_col, last_row, last_col)
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    visible: bool = True
-
-    def __post_init__(self) -> None:
-        self.width = max((len(r) for r in self.rows), default=0)
-
-    @property
-    def height(self) -> int:
-        return len(self.rows)
-
-    def value(self, r: int, c: int) -> Cell:
-        if 0 <= r < len(self.rows):
-            row = self.rows[r]
-            if 0 <= c < len(row):
-                return row[c]
-        return None
-
-
-@dataclass
-class Book:
-    path: Path
-    format: str  # xlsx | xlsm | xls | ods
-    sheets: list[Grid]
 
 
 def _clean_value(v: Cell) -> Cell:
@@ -64,7 +29,7 @@ def _clean_value(v: Cell) -> Cell:
     return v
 
 
-def read_book(path: str | Path, limits: guard.Limits = guard.DEFAULT_LIMITS) -> Book:
+def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     """Read every sheet's values, or raise :class:`RejectedFile` with the reason."""
     path = Path(path)
     started = time.monotonic()

@@ -1,0 +1,254 @@
+"""The annotated copy ``<name>.scored.xlsx``: the staff's workbook, kept, plus what the tool found.
+
+Everything staff wrote stays as it was (values, formatting, merged cells, other sheets). Beside
+each table come its kind's computed columns; rows are coloured by their kind's colour with a
+legend; cells with findings are marked and commented; a Summary sheet and a Findings sheet are
+added, and whatever sheets a table's kind adds (a plan's yearly report).
+
+This module decides *what* the copy adds and records it in a
+:class:`~workbook_tools.copyplan.CopyPlan`; a backend writes it (``stream/`` for .xlsx/.xlsm,
+streaming the package; ``backend_openpyxl`` for the rest, or when the stream backend declines).
+What the copy neutralises is worked out once, by :func:`neutralise.scan_package`, before the
+plan is made: those findings are the copy's own and come back from :func:`write_scored_copy`.
+Outputs are written atomically (:func:`save_atomic`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import messages, ooxml
+from ..copyplan import ERROR_COLOR, HEADER, WARNING_COLOR, CopyPlan, Overlay, SheetEdits, Style
+from ..errors import RejectedFile
+from ..model import FileReport, Finding, Grid, Options, Table
+from . import neutralise
+from .backend_openpyxl import write_openpyxl
+from .sheets import findings_sheet, summary_sheet
+from .stream import StreamUnsupported, write_stream
+
+#: A comment is cut to this many characters.
+MAX_COMMENT = 2000
+
+
+# --- sheet titles ------------------------------------------------------------------------------
+
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def unique_title(taken: set[str], wanted: str) -> str:
+    """``wanted`` cut to Excel's 31 characters, with " (2)"... when the name is taken."""
+    lowered = {t.lower() for t in taken}
+    name, n = wanted[:31], 2
+    while name.lower() in lowered:
+        suffix = f" ({n})"
+        name, n = wanted[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def copy_titles(report: FileReport) -> dict[str, str]:
+    """Each sheet's title in the copy, by its name as read. An .xlsx keeps its names; sheets of
+    .xls and .ods are rebuilt, their names made valid for Excel (31 characters, none of
+    []:*?/\\)."""
+    if report.format in ("xlsx", "xlsm"):
+        return {name: name for name in report.sheet_names}
+    taken: set[str] = set()
+    return {
+        name: unique_title(taken, _BAD_TITLE.sub("_", name).strip("'") or "_")
+        for name in report.sheet_names
+    }
+
+
+# --- the annotated table ------------------------------------------------------------------------
+
+
+class Sheet:
+    """What the copy's sheet already holds, from the values read (1-based coordinates)."""
+
+    def __init__(self, grid: Grid, edits: SheetEdits) -> None:
+        self.grid = grid
+        self.edits = edits
+        self.covered: dict[tuple[int, int], tuple[int, int]] = {}
+        for r0, c0, r1, c1 in grid.merged:
+            if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+                continue  # the guard bounds the total; a huge range is a title, not a table
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self.covered[(r + 1, c + 1)] = (r0 + 1, c0 + 1)
+
+    def occupied(self, row: int, col: int) -> bool:
+        v = self.grid.value(row - 1, col - 1)
+        return (v is not None and v != "") or (row, col) in self.edits.cells or (
+            (row, col) in self.covered
+        )
+
+    def free_columns(self, first: int, rows: range, count: int) -> int:
+        """The first column at or after ``first`` with ``count`` empty columns over ``rows``."""
+        col = first
+        while any(self.occupied(r, c) for c in range(col, col + count) for r in rows):
+            col += 1
+        return col
+
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        """The cell that shows (row, col): the top-left cell of its merged range."""
+        return self.covered.get((row, col), (row, col))
+
+    def put(self, row: int, col: int, value: Any, style: Style | None) -> None:
+        if value is None or (row, col) in self.covered:
+            return
+        self.edits.cells[(row, col)] = (value, style)
+
+    def overlay(self, row: int, col: int, fill: str | None = None,
+                border: str | None = None) -> None:
+        if (row, col) in self.covered:
+            return
+        old = self.edits.overlays.get((row, col), Overlay())
+        self.edits.overlays[(row, col)] = Overlay(fill or old.fill, border or old.border)
+
+
+def _findings_by_row(found: Iterable[Finding]) -> dict[int, list[Finding]]:
+    by_row: dict[int, list[Finding]] = defaultdict(list)
+    for f in found:
+        if f.row is not None:
+            by_row[f.row].append(f)
+    return by_row
+
+
+def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
+    """Computed columns, row colours, marked cells; returns the computed block's columns."""
+    layout = table.layout
+    header = layout.header_row + 1
+    last_row = max([header, *[int(r) for r in table.frame.index],
+                    *[f.row for f in table.findings if f.row]])
+    columns = [*table.kind.computed_columns, ("col.findings", lambda r, lang: None)]
+    start = sheet.free_columns(layout.last_column + 2, range(header, last_row + 1), len(columns))
+    for i, (key, _) in enumerate(columns):
+        sheet.put(header, start + i, messages.text(key, lang), HEADER)
+        sheet.edits.widths[start + i] = 16 if i < 3 else 40
+    table_cols = range(layout.first_column + 1, layout.last_column + 2)
+    plain = Style(border="box", wrap=True)
+    for row, rec in table.records():
+        colour = table.kind.row_fill(rec)
+        if colour is not None:
+            sheet.edits.row_fills[row] = (table_cols.start, table_cols.stop - 1, colour)
+        style = Style(border="box", wrap=True, fill=colour) if colour else plain
+        for i, (_, value_of) in enumerate(columns[:-1]):
+            sheet.put(row, start + i, value_of(rec, lang), style)
+    findings_col = start + len(columns) - 1
+    for row, found in _findings_by_row(table.findings).items():
+        texts = "\n".join(f"• {messages.render(f, lang)}" for f in found)
+        colour = ERROR_COLOR if any(f.is_error for f in found) else WARNING_COLOR
+        sheet.put(row, findings_col, texts, Style(border="box", wrap=True, color=colour))
+        for f in found:
+            if f.column is None:
+                continue
+            at = sheet.anchor(row, ooxml.column_number(f.column))
+            sheet.overlay(*at, border="mark")
+            note = messages.render(f, lang)
+            old = sheet.edits.comments.get(at)
+            sheet.edits.comments[at] = (f"{old}\n{note}" if old else note)[:MAX_COMMENT]
+    return start, findings_col
+
+
+def write_legend(sheet: Sheet, header: int, first_col: int, after_col: int,
+                 entries: list[tuple[str, Style]], lang: str) -> None:
+    """The colour legend: on the row above the header, over the computed columns, when that
+    row is free there; else in a column of its own right of them."""
+    entries = [*entries, (messages.text("legend.finding", lang), Style(border="mark"))]
+    cells = len(entries) + 1
+    if header > 1 and not any(
+        sheet.occupied(header - 1, c) for c in range(first_col, first_col + cells)
+    ):
+        places = [(header - 1, first_col + i) for i in range(cells)]
+    else:
+        col = sheet.free_columns(after_col + 2, range(header, header + cells), 1)
+        places = [(header + i, col) for i in range(cells)]
+        sheet.edits.widths[col] = 24
+    sheet.put(*places[0], messages.text("legend.title", lang), Style(bold=True))
+    for (row, col), (label, style) in zip(places[1:], entries, strict=True):
+        sheet.put(row, col, label, style)
+
+
+def plan_copy(report: FileReport, findings: tuple[Finding, ...], options: Options,
+              titles: dict[str, str]) -> CopyPlan:
+    """Everything the annotated copy of ``report`` adds, as a :class:`CopyPlan`; ``findings``
+    are the report's and the copy's own (the Summary counts them, the Findings sheet lists
+    them)."""
+    lang = options.lang
+    plan = CopyPlan()
+    for table in report.tables:
+        title = titles.get(table.sheet)
+        if title is None or table.grid is None:
+            continue
+        edits = plan.edits.setdefault(title, SheetEdits(title))
+        sheet = Sheet(table.grid, edits)
+        start, findings_col = annotate_table(sheet, table, lang)
+        write_legend(sheet, table.header_row, start, findings_col, table.kind.legend(lang), lang)
+    taken = set(titles.values())
+
+    def title(wanted: str) -> str:
+        return unique_title(taken, wanted)
+
+    t = messages.text
+    plan.new_sheets.append(summary_sheet(report, findings, options, title(t("sheet.summary",
+                                                                              lang))))
+    plan.new_sheets.append(findings_sheet(findings, lang, titles, title(t("sheet.findings",
+                                                                          lang))))
+    for table in report.tables:
+        plan.new_sheets.extend(table.kind.extra_sheets(table, options, title))
+    return plan
+
+
+# --- saving ---------------------------------------------------------------------------------------
+
+
+def save_atomic(write: Callable[[Path], Any], target: Path) -> Any:
+    """Run ``write(temporary path)`` and rename the result to ``target``: no half-written file
+    is ever visible under ``target``'s name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the copy from colleagues
+    try:
+        result = write(Path(tmp))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def write_scored_copy(report: FileReport, target: Path, options: Options) -> list[Finding]:
+    """Write the annotated copy of an analysed workbook to ``target``; returns the findings of
+    what the copy neutralised (formulas and links reaching outside the workbook)."""
+    if target.resolve() == report.input.resolve():
+        raise RejectedFile("file.output_failed", detail="output would overwrite the input")
+    if report.book is None:
+        raise RejectedFile("file.output_failed", detail="the report holds no workbook")
+    titles = copy_titles(report)
+    own = neutralise.scan_package(report.input) if report.format in ("xlsx", "xlsm") else []
+    plan = plan_copy(report, (*report.findings, *own), options, titles)
+
+    def write(tmp: Path) -> None:
+        if report.format in ("xlsx", "xlsm") and options.backend != "openpyxl":
+            try:
+                write_stream(report.input, plan, tmp)
+                return
+            except StreamUnsupported:
+                if options.backend == "stream":
+                    raise
+        write_openpyxl(report, plan, titles, tmp)
+
+    save_atomic(write, target)
+    return own

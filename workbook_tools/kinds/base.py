@@ -1,0 +1,89 @@
+"""What every table kind shares: the defaults of :class:`~workbook_tools.model.TableKind` and
+the helpers its parts are written with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from .. import messages
+from ..copyplan import NewSheet, SheetWriter, Style
+from ..model import Cell, Column, Finding, Layout, Measures, Options, Table
+from ..rules.formats import TableFormat, table_format
+
+
+def plain(v: Any) -> Any:
+    """A JSON-safe value: pandas' missing values become null, dates ISO, numpy numbers Python
+    ones."""
+    if v is None:
+        return None
+    if isinstance(v, (list, dict)):
+        return v
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, date):
+        return v.isoformat()
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def level_text(v: Any, lang: str) -> Any:
+    """A level code as its word in ``lang`` (None stays empty)."""
+    return messages.level_name(v, lang) if isinstance(v, str) else None
+
+
+class BaseKind:
+    """Defaults: no analysis of its own, no measures, no cross-check, no extra sheets."""
+
+    name: str = ""
+    parsers: Mapping[str, Callable[[Cell], Any]] = {}
+    computed_columns: Sequence[Column] = ()
+    #: the fields of a row in the JSON document, in order ("row" is the Excel row)
+    json_fields: tuple[str, ...] = ("row",)
+
+    @cached_property
+    def format(self) -> TableFormat:
+        """The table format, from schemas/<name>.toml."""
+        return table_format(self.name)
+
+    def __repr__(self) -> str:
+        return f"<table kind {self.name}>"
+
+    def analyse(self, frame: pd.DataFrame, layout: Layout, sheet: str,
+                options: Options) -> list[Finding]:
+        return []
+
+    def measures(self, table: Table) -> Measures | None:
+        return None
+
+    def cross_check(self, table: Table, measures: list[Measures]) -> list[Finding]:
+        return []
+
+    def row_fill(self, rec: dict[str, Any]) -> str | None:
+        return None
+
+    def legend(self, lang: str) -> list[tuple[str, Style]]:
+        return []
+
+    def summary(self, out: SheetWriter, table: Table, options: Options) -> None:
+        return None
+
+    def extra_sheets(self, table: Table, options: Options,
+                     title: Callable[[str], str]) -> list[NewSheet]:
+        return []
+
+    def json_value(self, name: str, rec: dict[str, Any]) -> Any:
+        """One field of a row in the JSON document; a kind overrides the fields it shapes."""
+        return plain(rec.get(name))
+
+    def json_row(self, row: int, rec: dict[str, Any]) -> dict[str, Any]:
+        return {name: row if name == "row" else self.json_value(name, rec)
+                for name in self.json_fields}

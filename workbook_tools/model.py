@@ -1,0 +1,359 @@
+"""The types that pass between the stages of the pipeline: one place, imported by every stage.
+
+Read (``read/``) turns a file into a :class:`Book` of :class:`Grid` s and finds each table's
+:class:`Layout` and :class:`Record` s; the rules (``rules/``) turn records into a normalised,
+validated, scored frame and :class:`Finding` s; a :class:`TableKind` (``kinds/``) says what is
+particular to registers and plans; the pipeline assembles a :class:`Table` per table found and
+one :class:`FileReport` per file, which the annotated copy (``annotated/``) and the outputs
+(``outputs/``) only read. Nothing here imports another module of the package but the copy plan
+(plain data): every arrow points down to this file.
+
+Findings are data (severity, a stable code, where, the value, parameters); their text is made
+at the edge by :func:`workbook_tools.messages.render`. A report is complete when it is made:
+nothing edits it afterwards (a copy's findings make a new report, :meth:`FileReport.with_copy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from .copyplan import NewSheet, SheetWriter, Style
+
+# --- findings ------------------------------------------------------------------------------------
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: ``row`` and ``column`` are Excel's (1-based row, column letter) or None."""
+
+    severity: Severity
+    code: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    #: message parameters; a value given in every language is {"ky": ..., "ru": ..., "en": ...}
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: The column key from the schema (e.g. "probability"), for placing the finding.
+    field: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def with_params(self, **params: Any) -> Finding:
+        """The same finding with more (or other) parameters; this one is left as it is."""
+        return replace(self, params={**self.params, **params})
+
+
+def warning(code: str, **kw: Any) -> Finding:
+    return Finding(Severity.WARNING, code, **kw)
+
+
+def sort_key(f: Finding) -> tuple[int, str, str]:
+    """Findings are listed by row, then column, then code."""
+    return (f.row or 0, f.column or "", f.code)
+
+
+# --- the scale words and the residual setting ---------------------------------------------------
+
+
+class Level(str, Enum):
+    """A risk level, also used for the three-step scales and control effectiveness."""
+
+    ZERO = "zero"  # нөлдүк / нулевой: in the register's vocabulary, never computed by the matrix
+    LOW = "low"  # Төмөнкү
+    MEDIUM = "medium"  # Орточо
+    HIGH = "high"  # Жогорку
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class ResidualRule:
+    """How residual risk (point 5) is set; the rule itself is :func:`rules.matrix.residual_level`.
+
+    When control effectiveness is marked high, the residual level is one category lower than the
+    level (high -> medium, medium -> low). The documents do not say what *low* lowers to, so
+    ``low_becomes`` is a visible setting: ``Level.LOW`` (the default: low stays low, the
+    conservative reading) or ``Level.ZERO`` (the register's vocabulary knows нөлдүк). Never more
+    than one step.
+    """
+
+    low_becomes: Level = Level.LOW
+
+    def __post_init__(self) -> None:
+        if self.low_becomes not in (Level.LOW, Level.ZERO):
+            raise ValueError("low_becomes must be 'low' or 'zero'")
+
+
+DEFAULT_RESIDUAL_RULE = ResidualRule()
+
+
+# --- limits of one input file -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one input file; every one is adjustable (README, "Limits")."""
+
+    max_file_bytes: int = 100 * 1024 * 1024
+    max_zip_entries: int = 10_000
+    max_uncompressed_bytes: int = 300 * 1024 * 1024
+    max_compression_ratio: int = 200
+    # the ratio is only judged for entries inflating to more than this (small parts of
+    # repetitive XML legitimately compress very well)
+    ratio_min_bytes: int = 1024 * 1024
+    # a 35,000-row register (490,000 cells) scores in about 10 s and 390 MB on the project's
+    # machines: these two keep every input near the "10 s, 1 GB" bound (bench/README.md)
+    max_cells: int = 500_000
+    max_rows: int = 50_000
+    max_columns: int = 1_000
+    max_merged_area: int = 2_000_000
+    max_seconds: float = 10.0
+
+
+DEFAULT_LIMITS = Limits()
+
+
+# --- what the reader gives ----------------------------------------------------------------------
+
+Cell = Any  # None, str, int, float, bool, date, datetime
+
+
+@dataclass
+class Grid:
+    """The values of one sheet: ``rows[r][c]`` is Excel cell (r + 1, c + 1); None when empty."""
+
+    name: str
+    rows: list[list[Cell]]
+    #: merged ranges as 0-based inclusive (first_row, first_col, last_row, last_col)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    visible: bool = True
+
+    def __post_init__(self) -> None:
+        self.width = max((len(r) for r in self.rows), default=0)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def value(self, r: int, c: int) -> Cell:
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return None
+
+
+@dataclass
+class Book:
+    """A workbook as read: its real format and every worksheet's values."""
+
+    path: Path
+    format: str  # xlsx | xlsm | xls | ods
+    sheets: list[Grid]
+
+
+@dataclass
+class Layout:
+    """Where a table sits in a sheet (0-based indices)."""
+
+    kind: str  # the name of the table format it was found by
+    header_row: int  # the first header row
+    header_rows: int  # 1, or 2 under merged group headers
+    columns: dict[str, int]  # column key -> column index
+    first_column: int
+    last_column: int
+    number_row: int | None = None  # the row of column numbers under the header, if any
+
+    @property
+    def data_start(self) -> int:
+        start = self.header_row + self.header_rows
+        return start + 1 if self.number_row is not None else start
+
+
+@dataclass
+class Record:
+    """One row of a table: a risk of a register or an activity of a plan."""
+
+    row: int  # Excel row (1-based)
+    section: str | None
+    values: dict[str, Cell]
+    #: keys whose value came from a merged range above (a function merged over several risks)
+    merged_from_above: set[str] = field(default_factory=set)
+    #: Excel rows whose text was joined into this record (a risk's text running on)
+    continued_rows: list[int] = field(default_factory=list)
+
+
+# --- a run's settings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings of one run; every one is visible in the CLI and the README."""
+
+    lang: str = "ky"
+    residual: ResidualRule = DEFAULT_RESIDUAL_RULE
+    limits: Limits = DEFAULT_LIMITS
+    as_of: date | None = None  # plans: the day statuses are computed for (default: today)
+    report_year: int | None = None  # plans: the yearly report's year (default: as_of's - 1)
+    debug: bool = False  # let an unexpected exception through instead of a rejection
+    #: who writes the copy of an .xlsx: "auto" (streaming, openpyxl when it declines),
+    #: "stream" or "openpyxl"
+    backend: str = "auto"
+
+    @property
+    def day(self) -> date:
+        """The day plan statuses are computed for: ``as_of``, else today."""
+        return self.as_of or date.today()
+
+    @property
+    def year(self) -> int:
+        """The year the yearly report covers: ``report_year``, else the year before ``day``."""
+        return self.report_year or self.day.year - 1
+
+
+#: The settings of a run nobody changed.
+DEFAULT_OPTIONS = Options()
+
+
+# --- table kinds --------------------------------------------------------------------------------
+
+#: A computed column of the copy: the message key of its header, and its value for a row
+#: (the row's record and the language).
+Column = tuple[str, Callable[[dict[str, Any], str], Any]]
+
+
+class Measures(Protocol):
+    """What a table offers as measures against risks (a plan's activities), for cross-checks."""
+
+    cited: set[str]  # risk references cited ("3", "2.1")
+    text: str  # the folded texts of its tasks, activities and results, one per line
+
+
+class TableKind(Protocol):
+    """What is particular to one kind of table (register, plan, ...): one object per kind, in
+    ``kinds/``. The pipeline, the annotated copy and the outputs call these and never test a
+    kind's name; a new kind is a new module there."""
+
+    #: its name: the schema file ``schemas/<name>.toml``, the JSON ``kind`` and message keys
+    name: str
+    #: normalisers of column types particular to it (schemas/<name>.toml ``type``)
+    parsers: Mapping[str, Callable[[Cell], Any]]
+    #: the columns the annotated copy adds beside the table, before the findings column
+    computed_columns: Sequence[Column]
+
+    def analyse(self, frame: pd.DataFrame, layout: Layout, sheet: str,
+                options: Options) -> list[Finding]:
+        """Add the kind's computed columns to ``frame`` (before any Table is made) and return
+        the findings of that analysis."""
+        ...
+
+    def measures(self, table: Table) -> Measures | None:
+        """The measures this table offers other tables' cross-checks (None: it offers none)."""
+        ...
+
+    def cross_check(self, table: Table, measures: list[Measures]) -> list[Finding]:
+        """Findings of this table against the measures of the workbook (and ``--plan``)."""
+        ...
+
+    def row_fill(self, rec: dict[str, Any]) -> str | None:
+        """The ARGB colour of a row of the copy."""
+        ...
+
+    def legend(self, lang: str) -> list[tuple[str, Style]]:
+        """The colours of the copy's rows, as (label, style), for the legend."""
+        ...
+
+    def summary(self, out: SheetWriter, table: Table, options: Options) -> None:
+        """The table's block of the Summary sheet."""
+        ...
+
+    def extra_sheets(self, table: Table, options: Options,
+                     title: Callable[[str], str]) -> list[NewSheet]:
+        """Sheets the copy adds for this table; ``title(wanted)`` makes a free sheet title."""
+        ...
+
+    def json_row(self, row: int, rec: dict[str, Any]) -> dict[str, Any]:
+        """One row as the JSON document gives it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table found in a sheet, normalised, validated and scored; complete when made."""
+
+    sheet: str
+    kind: TableKind
+    layout: Layout
+    frame: pd.DataFrame
+    findings: tuple[Finding, ...] = ()
+    #: the sheet's values as read: where the copy may write, which cells are merged
+    grid: Grid | None = field(default=None, repr=False)
+
+    @property
+    def header_row(self) -> int:
+        """The Excel row of the (first) header row."""
+        return self.layout.header_row + 1
+
+    def records(self) -> list[tuple[int, dict[str, Any]]]:
+        """(Excel row, the row's values by column key), in order."""
+        frame = self.frame
+        return [(int(r), rec) for r, rec in zip(frame.index, frame.to_dict("records"),
+                                                 strict=True)]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What the pipeline found in one file: its tables and findings, or why it was rejected."""
+
+    input: Path
+    format: str | None = None
+    status: str = "ok"  # ok | errors | rejected
+    reason: str | None = None  # rejection code
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
+    tables: tuple[Table, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    output: Path | None = None
+    #: the workbook as read, handed to the writer (never read a second time)
+    book: Book | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [g.name for g in self.book.sheets] if self.book is not None else []
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+    @classmethod
+    def rejected(cls, path: Path, reason: str, params: Mapping[str, Any] | None = None,
+                 fmt: str | None = None) -> FileReport:
+        return cls(Path(path), fmt, status="rejected", reason=reason,
+                   reason_params=dict(params or {}))
+
+    def as_rejected(self, reason: str, params: Mapping[str, Any] | None = None) -> FileReport:
+        """This file, rejected (its copy could not be written): tables and findings stay."""
+        return replace(self, status="rejected", reason=reason, reason_params=dict(params or {}))
+
+    def with_copy(self, output: Path, findings: Sequence[Finding]) -> FileReport:
+        """This report with its copy written to ``output``, and the findings of writing it
+        (what the copy neutralised) after the analysis' own."""
+        found = (*self.findings, *findings)
+        status = "errors" if any(f.is_error for f in found) else "ok"
+        return replace(self, output=output, findings=found, status=status)
+

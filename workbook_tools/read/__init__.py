@@ -1,0 +1,2 @@
+"""Reading a workbook: the guard in front of every parser, the reader, and finding each table
+in a sheet."""
