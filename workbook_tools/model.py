@@ -250,12 +250,20 @@ class TableKind(Protocol):
     ``kinds/``. The pipeline, the annotated copy and the outputs call these and never test a
     kind's name; a new kind is a new module there."""
 
-    #: its name: the schema file ``schemas/<name>.toml``, the JSON ``kind`` and message keys
-    name: str
-    #: normalisers of column types particular to it (schemas/<name>.toml ``type``)
-    parsers: Mapping[str, Callable[[Cell], Any]]
-    #: the columns the annotated copy adds beside the table, before the findings column
-    computed_columns: Sequence[Column]
+    @property
+    def name(self) -> str:
+        """Its name: the schema file ``schemas/<name>.toml``, the JSON ``kind``, message keys."""
+        ...
+
+    @property
+    def parsers(self) -> Mapping[str, Callable[[Cell], Any]]:
+        """Normalisers of the column types particular to it (schemas/<name>.toml ``type``)."""
+        ...
+
+    @property
+    def computed_columns(self) -> Sequence[Column]:
+        """The columns the annotated copy adds beside the table, before the findings column."""
+        ...
 
     def analyse(self, frame: pd.DataFrame, layout: Layout, sheet: str,
                 options: Options) -> list[Finding]:
@@ -313,8 +321,8 @@ class Table:
     def records(self) -> list[tuple[int, dict[str, Any]]]:
         """(Excel row, the row's values by column key), in order."""
         frame = self.frame
-        return [(int(r), rec) for r, rec in zip(frame.index, frame.to_dict("records"),
-                                                 strict=True)]
+        rows: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+        return [(int(r), rec) for r, rec in zip(frame.index, rows, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from .model import (
 )
 from .read.locate import MergeMap, find_layout, records
 from .read.reader import read_book
-from .rules.formats import TableFormat
+from .rules.formats import TableFormat, table_format
 from .rules.normalise import normalise
 from .rules.validate import validate
 
@@ -90,7 +90,7 @@ def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
     merges = MergeMap(grid, options.limits.max_merged_area)
     found: list[_Found] = []
     for kind in KINDS:
-        fmt = kind.format
+        fmt = table_format(kind.name)
         layout = find_layout(grid, fmt, merges)
         if layout is None:
             continue

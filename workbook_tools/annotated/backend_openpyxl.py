@@ -115,7 +115,8 @@ def open_source(report: FileReport, titles: dict[str, str]) -> Workbook:
         raise RejectedFile("file.output_failed", detail="the report holds no workbook")
     book = report.book
     wb = Workbook()
-    wb.remove(wb.active)
+    for ws in list(wb.worksheets):
+        wb.remove(ws)
     for grid in book.sheets:
         ws = wb.create_sheet(titles.get(grid.name, grid.name[:31]))
         for r, row in enumerate(grid.rows, start=1):

@@ -4,6 +4,7 @@ counted by kind) and the Findings sheet (one row per finding, linked to its cell
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from .. import messages
 from ..copyplan import (
@@ -57,7 +58,7 @@ def findings_sheet(findings: tuple[Finding, ...], lang: str, titles: dict[str, s
     for f in findings:
         value = "" if f.value is None else str(f.value)
         colour = ERROR_COLOR if f.is_error else WARNING_COLOR
-        cells = [
+        cells: list[tuple[Any, Style | None]] = [
             (t(f"severity.{f.severity.value}", lang), Style(bold=True, color=colour, border="box",
                                                             wrap=True)),
             *[(v, Style(border="box", wrap=True)) for v in (

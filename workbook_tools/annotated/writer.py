@@ -193,16 +193,16 @@ def plan_copy(report: FileReport, findings: tuple[Finding, ...], options: Option
         write_legend(sheet, table.header_row, start, findings_col, table.kind.legend(lang), lang)
     taken = set(titles.values())
 
-    def title(wanted: str) -> str:
+    def free_title(wanted: str) -> str:
         return unique_title(taken, wanted)
 
     t = messages.text
-    plan.new_sheets.append(summary_sheet(report, findings, options, title(t("sheet.summary",
-                                                                              lang))))
-    plan.new_sheets.append(findings_sheet(findings, lang, titles, title(t("sheet.findings",
-                                                                          lang))))
+    plan.new_sheets.append(summary_sheet(report, findings, options,
+                                         free_title(t("sheet.summary", lang))))
+    plan.new_sheets.append(findings_sheet(findings, lang, titles,
+                                          free_title(t("sheet.findings", lang))))
     for table in report.tables:
-        plan.new_sheets.extend(table.kind.extra_sheets(table, options, title))
+        plan.new_sheets.extend(table.kind.extra_sheets(table, options, free_title))
     return plan
 
 

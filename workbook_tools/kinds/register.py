@@ -82,8 +82,8 @@ class RegisterKind(BaseKind):
         frame = table.frame
         levels = [lv if isinstance(lv, str) else None for lv in frame["level"]]
         out.line(f"{t('summary.sheet', lang)}: {table.sheet}", bold=True)
-        low_becomes = messages.level_name(options.residual.low_becomes, lang)
-        out.line(t("summary.residual_rule", lang, low_becomes=low_becomes))
+        lowered = messages.level_name(options.residual.low_becomes, lang)
+        out.line(t("summary.residual_rule", lang, low_becomes=lowered))
         out.gap()
         out.line(t("summary.by_level", lang), t("summary.count", lang), bold=True, border="box")
         counts = Counter(levels)
@@ -99,9 +99,9 @@ class RegisterKind(BaseKind):
                  messages.level_name(None, lang), t("summary.total", lang), bold=True,
                  border="box", fills=[None, *[fills[x] for x in SHOWN_LEVELS]])
         sections: dict[str, Counter[str | None]] = {}
-        for sec, lvl in zip(frame["section"], levels, strict=True):
+        for sec, level in zip(frame["section"], levels, strict=True):
             name = sec if isinstance(sec, str) and sec else t("summary.no_section", lang)
-            sections.setdefault(name, Counter())[lvl] += 1
+            sections.setdefault(name, Counter())[level] += 1
         for name, c in sections.items():
             out.line(name, *[c.get(x.value, 0) for x in SHOWN_LEVELS], c.get(None, 0),
                      sum(c.values()), border="box")

@@ -57,7 +57,7 @@ def risk_refs(frame: pd.DataFrame) -> dict[int, str]:
     return out
 
 
-def _high(rec: dict[str, Any]) -> bool:
+def _high(rec: dict[Any, Any]) -> bool:
     level = rec.get("level")
     if isinstance(level, str):
         return level == "high"

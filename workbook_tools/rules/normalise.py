@@ -7,7 +7,7 @@ for certain becomes a finding and stays unknown: never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -138,7 +138,7 @@ def normalise(
     layout: Layout,
     fmt: TableFormat,
     sheet: str,
-    extra: dict[str, Callable[[Cell], Parsed]] | None = None,
+    extra: Mapping[str, Callable[[Cell], Any]] | None = None,
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """One row per record, indexed by Excel row: ``<key>`` normalised, ``<key>_raw`` as typed."""
     found: list[Finding] = []
@@ -164,17 +164,16 @@ def normalise(
             raws.append(typed)
             if key in rec.merged_from_above:
                 continue  # the finding stands once, on the merged cell's own row
-            where = {"sheet": sheet, "row": rec.row, "column": letter, "field": key}
             if parsed.problem:
                 severity = PROBLEM_SEVERITY.get(parsed.problem, Severity.WARNING)
                 found.append(
-                    Finding(severity, parsed.problem, value=typed,
-                            params=dict(parsed.params or {}), **where)
+                    Finding(severity, parsed.problem, sheet, rec.row, letter, typed,
+                            params=dict(parsed.params or {}), field=key)
                 )
             elif parsed.typo is not None:
                 found.append(
-                    warning("word.typo", value=typed, params={"meant": parsed.typo.meant},
-                                **where)
+                    Finding(Severity.WARNING, "word.typo", sheet, rec.row, letter, typed,
+                            params={"meant": parsed.typo.meant}, field=key)
                 )
         data[key] = values
         data[f"{key}_raw"] = raws

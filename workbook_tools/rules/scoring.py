@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from . import matrix
 
 
-def _int_or_none(v: object) -> int | None:
-    if v is None or (not isinstance(v, str) and pd.isna(v)):  # type: ignore[arg-type]
+def _int_or_none(v: Any) -> int | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
         return None
-    return int(v)  # type: ignore[call-overload]
+    return int(v)
 
 
 def score_frame(df: pd.DataFrame, rule: matrix.ResidualRule = matrix.DEFAULT_RESIDUAL_RULE) -> None:

@@ -9,6 +9,7 @@ schema is built from both, run lazily (all failures at once), and every failure 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -146,7 +147,7 @@ def validate(
         if (check, row) in seen:
             continue
         seen.add((check, row))
-        value = df.at[row, f"{key}_raw"] if f"{key}_raw" in df else None
+        value: Any = df.at[row, f"{key}_raw"] if f"{key}_raw" in df else None
         params: dict[str, object] = {}
         if code == "level.mismatch":
             total = matrix.score_sum(*_pair(df, row))
@@ -174,7 +175,7 @@ def _pair(df: pd.DataFrame, row: int) -> tuple[int | None, int | None]:
     def one(key: str) -> int | None:
         if key not in df:
             return None
-        v = df.at[row, key]
+        v: Any = df.at[row, key]
         return None if v is None or pd.isna(v) else int(v)
 
     return one("probability"), one("harm")
