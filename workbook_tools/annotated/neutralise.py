@@ -9,8 +9,13 @@ macros are left behind. Each neutralised thing is a finding, so nothing is lost 
 
 from __future__ import annotations
 
+import html
 import re
+import zipfile
+from pathlib import Path
 from typing import Any
+
+from defusedxml.ElementTree import fromstring
 
 from .. import ooxml
 from ..model import Finding
@@ -40,7 +45,7 @@ def sanitise(wb: Any) -> list[Finding]:
     """Neutralise, in place, what in ``wb`` could act outside it; one finding for each."""
     out: list[Finding] = []
     for ws in wb.worksheets:
-        for (row, col), cell in list(ws._cells.items()):  # noqa: SLF001 - no new cells
+        for (row, col), cell in list(ws._cells.items()):  # no new cells
             value = cell.value
             if cell.data_type == "f" and isinstance(value, str) and dangerous_formula(value):
                 cell.value = value
@@ -74,106 +79,62 @@ def sanitise(wb: Any) -> list[Finding]:
 
 # --- the same rules, read from the package before the copy is made ------------------------------
 
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
-_SHARED = re.compile(rb'\bt="shared"')
-_SI = re.compile(rb'\bsi="(\d+)"')
-_HYPERLINK = re.compile(rb"<hyperlink\b([^>]*?)/?>")
-_RID = re.compile(rb'\br:id="([^"]+)"|\bid="([^"]+)"')
-_HREF = re.compile(rb'\bref="([A-Z]{1,3})(\d+)')
+_WORKBOOK_SHEET = f"{{{ooxml.MAIN_NS}}}sheet"
+_DEFINED_NAME = f"{{{ooxml.MAIN_NS}}}definedName"
+_SHEET_RID = f"{{{ooxml.REL_NS}}}id"
 
 
 def _unescape(raw: bytes) -> str:
-    import html
-
     return html.unescape(raw.decode("utf-8", "replace"))
 
 
-def _rels(zf: Any, part: str) -> dict[str, tuple[str, str, str]]:
-    """Relationships of ``part``: id -> (type, target, target mode)."""
-    from defusedxml.ElementTree import fromstring
-
-    folder, _, name = part.rpartition("/")
-    rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-    if rels not in zf.namelist():
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, ooxml.Rel]:
+    """Relationships of ``part``, by id."""
+    name = ooxml.rels_name(part)
+    if name not in zf.namelist():
         return {}
-    root = fromstring(zf.read(rels))
-    return {
-        r.get("Id", ""): (r.get("Type", ""), r.get("Target", ""), r.get("TargetMode", ""))
-        for r in root.iter(_PKG_REL)
-    }
+    return {r.id: r for r in ooxml.parse_rels(zf.read(name))}
 
 
-def _join(base: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts = base.rsplit("/", 1)[0].split("/") if "/" in base else []
-    for piece in target.split("/"):
-        if piece == "..":
-            parts = parts[:-1]
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def scan_package(path: Any) -> list[Finding]:
+def scan_package(path: str | Path) -> list[Finding]:
     """What the copy of an .xlsx/.xlsm will neutralise, as findings, read from the package:
     formulas reaching outside the workbook, hyperlinks other than web and mail, external links
-    and names pointing into other files. Both backends neutralise exactly these (the rules are
-    :func:`dangerous_formula` and :data:`SAFE_SCHEMES`). The guard has checked the package."""
-    import zipfile
-
-    from defusedxml.ElementTree import fromstring
-
+    and names pointing into other files. This is the one place these findings are made; both
+    backends neutralise exactly these (the rules are :func:`dangerous_formula` and
+    :data:`SAFE_SCHEMES`) and report nothing. The guard has checked the package."""
     out: list[Finding] = []
     with zipfile.ZipFile(path) as zf:
-        workbook = "xl/workbook.xml"
-        if workbook not in zf.namelist():
+        workbook = ooxml.WORKBOOK
+        names = set(zf.namelist())
+        if workbook not in names:
             return out
         root = fromstring(zf.read(workbook))
         rels = _rels(zf, workbook)
-        for kind, target, _ in rels.values():
-            if kind.endswith("/externalLink"):
-                out.append(_warning("link.removed", value=_join(workbook, target)))
-        for name in root.iter(f"{_MAIN}definedName"):
+        for rel in rels.values():
+            if rel.type.endswith("/externalLink"):
+                out.append(_warning("link.removed", value=ooxml.resolve(workbook, rel.target)))
+        for name in root.iter(_DEFINED_NAME):
             if name.text and dangerous_formula(name.text):
-                out.append(_warning("link.removed",
-                                       value=f"{name.get('name')}: {name.text}"))
-        for sheet in root.iter(f"{_MAIN}sheet"):
+                out.append(_warning("link.removed", value=f"{name.get('name')}: {name.text}"))
+        for sheet in root.iter(_WORKBOOK_SHEET):
             title = sheet.get("name", "")
-            rel = rels.get(sheet.get(f"{{{_REL_NS}}}id", ""))
-            if rel is None or not rel[0].endswith("/worksheet"):
+            sheet_rel = rels.get(sheet.get(_SHEET_RID, ""))
+            if sheet_rel is None or not sheet_rel.type.endswith("/worksheet"):
                 continue
-            part = _join(workbook, rel[1])
-            if part not in zf.namelist():
+            part = ooxml.resolve(workbook, sheet_rel.target)
+            if part not in names:
                 continue
             present = _contains(zf, part, (b"<f", b"<hyperlink"))
             if not present:
                 continue  # most sheets: nothing to look at, and never all in memory
             data = zf.read(part)
-            out.extend(_scan_sheet(title, data))
+            out.extend(_scan_formulas(title, data))
             if b"<hyperlink" in present:
-                sheet_rels = _rels(zf, part)
-                for m in _HYPERLINK.finditer(data):
-                    ids = [a or b for a, b in _RID.findall(m.group(1))]
-                    ref = _HREF.search(m.group(1))
-                    for rid in ids:
-                        kind, target, mode = sheet_rels.get(rid.decode(), ("", "", ""))
-                        if kind.endswith("/hyperlink") and not target.lower().startswith(
-                            SAFE_SCHEMES
-                        ):
-                            out.append(_warning(
-                                "link.removed", sheet=title,
-                                row=int(ref.group(2)) if ref else None,
-                                column=ref.group(1).decode() if ref else None, value=target))
+                out.extend(_scan_links(title, data, _rels(zf, part)))
     return out
 
 
-def _contains(zf: Any, part: str, needles: tuple[bytes, ...]) -> set[bytes]:
+def _contains(zf: zipfile.ZipFile, part: str, needles: tuple[bytes, ...]) -> set[bytes]:
     """Which of ``needles`` a part holds, read in chunks (a needle may span two)."""
     found: set[bytes] = set()
     keep = max(map(len, needles)) - 1
@@ -188,21 +149,38 @@ def _contains(zf: Any, part: str, needles: tuple[bytes, ...]) -> set[bytes]:
     return found
 
 
-def _scan_sheet(title: str, data: bytes) -> list[Finding]:
+def _scan_links(title: str, data: bytes, rels: dict[str, ooxml.Rel]) -> list[Finding]:
+    out: list[Finding] = []
+    for m in ooxml.HYPERLINK_B.finditer(data):
+        ids = [a or b for a, b in ooxml.REL_ID_B.findall(m.group(1))]
+        attr = ooxml.REF_ATTR_B.search(m.group(1))
+        ref = ooxml.parse_range(attr.group(1)) if attr else None  # its first cell
+        for rid in ids:
+            rel = rels.get(rid.decode())
+            if rel is not None and rel.type.endswith("/hyperlink") and \
+                    not rel.target.lower().startswith(SAFE_SCHEMES):
+                out.append(_warning(
+                    "link.removed", sheet=title, row=ref[0] if ref else None,
+                    column=ooxml.column_letter(ref[1]) if ref else None, value=rel.target))
+    return out
+
+
+def _scan_formulas(title: str, data: bytes) -> list[Finding]:
     if b"<f" not in data:
         return []
     out: list[Finding] = []
     dangerous_shared: set[bytes] = set()
-    for cell in _CELL.finditer(data):
+    for cell in ooxml.CELL_B.finditer(data):
         body = cell.group(2)
         if not body or b"<f" not in body:
             continue
-        f = _FORMULA.search(body)
-        ref = _REF.search(cell.group(1))
+        f = ooxml.FORMULA_B.search(body)
+        ref = ooxml.CELL_R_B.search(cell.group(1))
         if f is None or ref is None:
             continue
         text = _unescape(f.group(2) or b"")
-        si = _SI.search(f.group(1)) if _SHARED.search(f.group(1)) else None
+        si = ooxml.SHARED_INDEX_B.search(f.group(1)) if ooxml.SHARED_B.search(f.group(1)) \
+            else None
         bad = bool(text) and dangerous_formula(text)
         if si is not None:
             if bad:
@@ -211,5 +189,5 @@ def _scan_sheet(title: str, data: bytes) -> list[Finding]:
                 bad, text = True, f"(shared formula {si.group(1).decode()})"
         if bad:
             out.append(_warning("formula.neutralised", sheet=title, row=int(ref.group(2)),
-                                   column=ref.group(1).decode(), value=f"={text}"))
+                                column=ref.group(1).decode(), value=f"={text}"))
     return out
