@@ -92,7 +92,7 @@ def test_residual_rule_refuses_a_level_other_than_low_or_zero(bad: Level) -> Non
 @pytest.mark.parametrize(("level", "points"), [(L, 1), (M, 2), (H, 3), (Z, None)],
                          ids=lambda x: str(x))
 def test_scale_points(level: Level, points: int | None) -> None:
-    assert rules.scale_points_of(level) == points
+    assert rules.SCALE_POINTS.get(level) == points
 
 
 def test_every_level_has_a_measure_and_a_fill() -> None:

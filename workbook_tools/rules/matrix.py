@@ -63,20 +63,12 @@ def level_for_sum(total: int | None) -> Level | None:
 def residual_level(
     level: Level | None, control: Level | None, rule: ResidualRule = DEFAULT_RESIDUAL_RULE
 ) -> Level | None:
-    """Residual risk: one category lower when controls are marked highly effective."""
+    """Residual risk: one category lower (:data:`LEVEL_ORDER`) when controls are marked highly
+    effective; what *low* lowers to is the rule's setting; нөлдүк cannot go lower."""
     if level is None:
         return None
-    if control is not Level.HIGH:
+    if control is not Level.HIGH or level is Level.ZERO:
         return level
-    if level is Level.HIGH:
-        return Level.MEDIUM
-    if level is Level.MEDIUM:
-        return Level.LOW
     if level is Level.LOW:
         return rule.low_becomes
-    return level  # zero cannot go lower
-
-
-def scale_points_of(level: Level) -> int | None:
-    """Points of a scale word (Орточо = 2); None for нөлдүк, which is no point on the scales."""
-    return SCALE_POINTS.get(level)
+    return LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
