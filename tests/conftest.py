@@ -22,3 +22,11 @@ def lo_convert(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, str,
         return soffice_convert(src, fmt, outdir, profile)
 
     return convert
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for ``lo_convert`` runs LibreOffice: it is ``slow`` wherever it is."""
+    for item in items:
+        if "lo_convert" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -225,6 +225,7 @@ def test_low_residual_refuses_other_values(clean: Path) -> None:
 
 # --- the installed console script ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_installed_console_script(clean: Path, with_error: Path, tmp_path: Path) -> None:
     exe = shutil.which("workbook-tools") or str(Path(sys.executable).parent / "workbook-tools")
     if not Path(exe).exists():

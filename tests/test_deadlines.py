@@ -285,6 +285,7 @@ _VOCABULARY = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=1000)
 @given(st.lists(st.sampled_from(_VOCABULARY), max_size=10).map("".join))
 def test_vocabulary_text_only_raises_deadline_error(text: str) -> None:

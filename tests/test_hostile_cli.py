@@ -116,6 +116,19 @@ CASES["txt_file"] = (txt_file, "file.not_spreadsheet")
 ALL_LANGS = {"empty_file", "csv_renamed", "zip_bomb", "entities_shared_strings",
              "ooxml_encrypted", "huge_used_range", "no_table", "txt_file", "truncated_xlsx"}
 
+#: cases whose file takes about half a second to write (400 MB of XML, deflated): `slow`
+SLOW = {"zip_bomb"}
+
+
+def case(name: str, *more: str, id: str | None = None) -> Any:
+    """The parameters of a test on the case ``name``, marked slow when the case is slow."""
+    marks = [pytest.mark.slow] if name in SLOW else []
+    return pytest.param(name, *more, id=id, marks=marks)
+
+
+def cases(*names: str) -> list[Any]:
+    return [case(name) for name in names]
+
 
 def _params() -> list[Any]:
     out = []
@@ -123,7 +136,7 @@ def _params() -> list[Any]:
         langs = LANGS if name in ALL_LANGS else (LANGS[i % 3],)
         for lang in langs:
             for command in ("score", "validate"):
-                out.append(pytest.param(name, lang, command, id=f"{name}-{lang}-{command}"))
+                out.append(case(name, lang, command, id=f"{name}-{lang}-{command}"))
     return out
 
 
@@ -177,7 +190,7 @@ def test_hostile_file_is_rejected_by_the_cli(tmp_path: Path, name: str, lang: st
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", ["empty_file", "ooxml_encrypted", "zip_bomb", "no_table"])
+@pytest.mark.parametrize("name", cases("empty_file", "ooxml_encrypted", "zip_bomb", "no_table"))
 def test_hostile_file_in_text_mode(tmp_path: Path, name: str, lang: str) -> None:
     """Without --json: the file, the word "rejected" and the reason, in --lang; no traceback."""
     builder, code = CASES[name]
@@ -196,8 +209,8 @@ ENGLISH_UNITS = re.compile(r"\b(rows|columns|cells|bytes|entries|ratio|merged ar
 
 
 @pytest.mark.parametrize("lang", ["ky", "ru"])
-@pytest.mark.parametrize("name", ["zip_bomb", "too_many_entries", "huge_used_range",
-                                  "huge_merged_area", "ods_repeated_columns"])
+@pytest.mark.parametrize("name", cases("zip_bomb", "too_many_entries", "huge_used_range",
+                                       "huge_merged_area", "ods_repeated_columns"))
 def test_size_rejections_speak_the_language_throughout(tmp_path: Path, name: str,
                                                        lang: str) -> None:
     builder, _ = CASES[name]
@@ -211,8 +224,8 @@ def test_size_rejections_speak_the_language_throughout(tmp_path: Path, name: str
 
 
 @pytest.mark.parametrize("bad_first", [False, True], ids=["good-bad", "bad-good"])
-@pytest.mark.parametrize("bad", ["csv_renamed", "zip_bomb", "entities_worksheet",
-                                 "ooxml_encrypted", "truncated_xlsx", "no_table"])
+@pytest.mark.parametrize("bad", cases("csv_renamed", "zip_bomb", "entities_worksheet",
+                                      "ooxml_encrypted", "truncated_xlsx", "no_table"))
 def test_good_register_is_scored_beside_a_bad_file(tmp_path: Path, bad: str,
                                                    bad_first: bool) -> None:
     good = make_register(tmp_path / "good" / "unit.xlsx", rows=[risk(1, p=3, h=2)])
@@ -239,9 +252,9 @@ def test_good_register_is_scored_beside_a_bad_file(tmp_path: Path, bad: str,
 
 
 @pytest.mark.parametrize("command", ["score", "validate"])
-@pytest.mark.parametrize("name", ["empty_file", "csv_renamed", "truncated_xlsx", "zip_bomb",
-                                  "entities_shared_strings", "ooxml_encrypted",
-                                  "huge_merged_area", "missing_file", "no_table"])
+@pytest.mark.parametrize("name", cases("empty_file", "csv_renamed", "truncated_xlsx", "zip_bomb",
+                                       "entities_shared_strings", "ooxml_encrypted",
+                                       "huge_merged_area", "missing_file", "no_table"))
 def test_debug_on_a_rejected_file_is_not_a_crash(tmp_path: Path, name: str,
                                                  command: str) -> None:
     builder, code = CASES[name]

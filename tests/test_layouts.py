@@ -391,6 +391,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory, lo_convert) -> dict[str,
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["ods", "xlsx-resaved", "xls"])
 def test_libreoffice_saved_copy_reads_the_same(converted: dict[str, Path], kind: str) -> None:
     original = pipeline.analyse(converted["original"])

@@ -16,6 +16,9 @@ from openpyxl import load_workbook
 from tests.builders import Section, data_row, make_register, risk
 from workbook_tools import Options, pipeline
 
+#: every test opens a file in LibreOffice
+pytestmark = pytest.mark.slow
+
 
 def _register(path: Path) -> Path:
     return make_register(

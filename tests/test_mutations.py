@@ -228,6 +228,7 @@ def _check(report: FileReport, path: Path) -> None:
             assert messages.render(f, lang)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [p.name for p in SAMPLES])
 @SETTINGS
 @given(ops=mutations)
@@ -292,6 +293,7 @@ def sample_bytes() -> list[bytes]:
     return [p.read_bytes() for p in SAMPLES]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     which=st.integers(0, len(SAMPLES) - 1),

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+#: builds a wheel and installs it
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -341,6 +341,7 @@ def test_failed_save_leaves_no_partial_file(tmp_path: Path, monkeypatch, backend
     assert (out / "r.scored.xlsx").read_bytes() == b"previous copy"
 
 
+@pytest.mark.slow
 def test_ods_sheet_with_a_long_name_is_annotated(tmp_path: Path, lo_convert) -> None:
     """LibreOffice allows sheet names longer than Excel's 31 characters."""
     long = "Коррупциялык тобокелдиктердин тизмеги 2026-жыл"
