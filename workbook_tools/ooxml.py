@@ -68,8 +68,24 @@ def parse_ref(ref: str | bytes) -> tuple[int, int] | None:
     """(row, column), 1-based, of an A1 reference ("$B$7" too); None when it is not one.
     A column past four letters or a row past ten digits comes back as :data:`HUGE_COLUMN` /
     :data:`HUGE_ROW` (beyond any limit) rather than as a number built from hostile text."""
-    text = ref.decode("ascii", "replace") if isinstance(ref, bytes) else ref
-    m = _REF.fullmatch(text.strip())
+    text, space = _text(ref)
+    return _ref(text.strip(space))
+
+
+#: what ``bytes.strip()`` removes
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+
+
+def _text(ref: str | bytes) -> tuple[str, str | None]:
+    """``ref`` as text, and the whitespace around it: bytes lose only ASCII whitespace, as
+    ``bytes.strip()`` would (the guard's chunked reads), text loses any."""
+    if isinstance(ref, bytes):
+        return ref.decode("ascii", "replace"), _ASCII_SPACE
+    return ref, None
+
+
+def _ref(text: str) -> tuple[int, int] | None:
+    m = _REF.fullmatch(text)
     if m is None:
         return None
     letters, digits = m.groups()
@@ -81,10 +97,10 @@ def parse_ref(ref: str | bytes) -> tuple[int, int] | None:
 def parse_range(ref: str | bytes) -> tuple[int, int, int, int] | None:
     """(first row, first column, last row, last column), 1-based, of "A1:C3" or "B2";
     None when it is not a range."""
-    text = ref.decode("ascii", "replace") if isinstance(ref, bytes) else ref
-    first, _, last = text.strip().partition(":")
-    a = parse_ref(first)
-    b = parse_ref(last) if last else a
+    text, space = _text(ref)
+    first, _, last = text.strip(space).partition(":")
+    a = _ref(first.strip(space))
+    b = _ref(last.strip(space)) if last else a
     if a is None or b is None:
         return None
     return min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])
