@@ -207,13 +207,36 @@ _BIG = Limits(max_rows=10**12, max_columns=10**12, max_cells=10**15, max_merged_
     ],
 )
 def test_used_range_whole_and_in_small_chunks(body: str, rows: int, cols: int) -> None:
-    from workbook_tools.read.guard import _SHEET_TAG_START, _SheetScan, _TagStream
+    from workbook_tools.read.ooxml_scan import SHEET_TAG_START, SheetScan
+    from workbook_tools.read.zipparts import TagStream
 
     xml = hostile.sheet_xml(body).replace('<dimension ref="A1"/>', "").encode()
     for size in (len(xml), 1, 7, 64):
-        scan = _SheetScan("s", _BIG)
-        stream = _TagStream(scan.region, _SHEET_TAG_START)
+        scan = SheetScan("s", _BIG)
+        stream = TagStream(scan.region, SHEET_TAG_START)
         for at in range(0, len(xml), size):
             stream.feed(xml[at : at + size])
         stream.close()
         assert (scan.max_row, scan.max_col) == (rows, cols), size
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        (b" $b$7\t", (7, 2, 7, 2)),
+        (b"a1 : $C$3", (1, 1, 3, 3)),
+        (b"abcde1", (1, 10**9, 1, 10**9)),  # past four letters: beyond any limit
+        (b"A12345678901", (10**10, 1, 10**10, 1)),  # past ten digits: beyond any limit
+        (b"\x1cA1", None),  # bytes lose only ASCII whitespace, as bytes.strip() does
+        (b"A1:\x1fZ9", None),
+        (b"\xc2\xa0A1", None),
+    ],
+)
+def test_references_read_from_bytes_as_the_guard_reads_them(
+    ref: bytes, expected: tuple[int, int, int, int] | None
+) -> None:
+    from workbook_tools import ooxml
+
+    assert ooxml.parse_range(ref) == expected
+    if b":" not in ref:
+        assert ooxml.parse_ref(ref) == (expected[:2] if expected else None)

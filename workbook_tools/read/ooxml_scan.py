@@ -1,0 +1,217 @@
+"""xlsx / xlsm packages: every part entity-free, every worksheet's used range within the limits.
+
+Each worksheet part is streamed through :class:`SheetScan`, which finds the used range, the cell
+count and the merged area as calamine would allocate them (cells without ``r=`` placed after the
+previous one), from regexes over the raw bytes: no XML parser sees a part before its entity
+declarations have been ruled out, and no part is held whole in memory. References, part names
+and relationship types come from :mod:`workbook_tools.ooxml`.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import zipfile
+from xml.sax.saxutils import unescape
+
+from .. import ooxml
+from ..model import Limits
+from .rejections import check_grid, number, too_large
+from .zipparts import ATTRS, EntityScan, PartReader, TagStream, looks_like_xml, prepend
+
+_PFX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_ATTR_R = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
+_ATTR_REF = re.compile(rb"\sref\s*=\s*[\"']([^\"']*)[\"']")
+_CELL_ROW_TAG = re.compile(rb"<" + _PFX + rb"(c|row)" + ATTRS)
+_RANGE_TAG = re.compile(rb"<" + _PFX + rb"(mergeCell|dimension)" + ATTRS)
+_ANY_ATTRS = rb"(?:\s(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*?)?"
+_REF_VALUE = rb"\s*=\s*[\"']\$?([A-Za-z]{1,4})\$?([0-9]{1,10})[\"']"
+
+
+def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
+    """(any cell, cell with r= first, cell with r= anywhere, row, row with r=) for a prefix."""
+    return (
+        re.compile(rb"<" + pfx + rb"c[\s/>]"),
+        re.compile(rb"<" + pfx + rb"c\sr" + _REF_VALUE),
+        re.compile(rb"<" + pfx + rb"c" + _ANY_ATTRS + rb"\sr" + _REF_VALUE),
+        # rows that can hold cells (not <row .../>), with and without a plain r=
+        re.compile(rb"<" + pfx + rb"row(?:\s(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*)?(?<!/)>"),
+        re.compile(
+            rb"<" + pfx + rb"row" + _ANY_ATTRS + rb"\sr\s*=\s*[\"']([0-9]{1,10})[\"']"
+            rb"(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*(?<!/)>"
+        ),
+    )
+
+
+# SpreadsheetML is nearly always unprefixed; the unprefixed patterns are several times faster
+_PLAIN = _cell_row_patterns(b"")
+_PREFIXED = _cell_row_patterns(_PFX)
+_HAS_PREFIX = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
+#: the start of a tag :class:`SheetScan` reads (a longer one is refused, not skipped)
+SHEET_TAG_START = re.compile(rb"<" + _PFX + rb"(?:c|row|mergeCell|dimension)\s")
+_WB_SHEET = re.compile(rb"<" + _PFX + rb"sheet" + ATTRS)
+_REL = re.compile(rb"<" + _PFX + rb"Relationship" + ATTRS)
+_ATTR_ANY = re.compile(rb"\s([^\s=/<>]+)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+# matched as a suffix, so that Strict OOXML's worksheets (another namespace) count too
+_WORKSHEET_TYPE = ooxml.RT_WORKSHEET[ooxml.RT_WORKSHEET.rfind("/") :]
+_WORKBOOK_RELS = ooxml.rels_name(ooxml.WORKBOOK)
+
+
+def _col(letters: bytes) -> int:
+    return ooxml.column_number(letters.decode("ascii"))
+
+
+def _attrs(text: bytes) -> dict[bytes, str]:
+    out = {}
+    for m in _ATTR_ANY.finditer(text):
+        raw = m.group(2) if m.group(2) is not None else m.group(3)
+        out[m.group(1)] = unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+    return out
+
+
+def _sheet_parts(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from xl/workbook.xml and its relationships."""
+    names: dict[str, str] = {}
+    rels_info = by_name.get(_WORKBOOK_RELS)
+    if rels_info is not None:
+        targets = {}
+        for m in _REL.finditer(reader.small(rels_info)):
+            a = _attrs(m.group(1))
+            if a.get(b"TargetMode", "").lower() == "external":
+                continue
+            if a.get(b"Type", "").endswith(_WORKSHEET_TYPE) and b"Id" in a and b"Target" in a:
+                targets[a[b"Id"]] = ooxml.resolve(ooxml.WORKBOOK, a[b"Target"])
+        for m in _WB_SHEET.finditer(reader.small(by_name[ooxml.WORKBOOK])):
+            a = _attrs(m.group(1))
+            rid = next((v for k, v in a.items() if k.endswith(b":id")), None)
+            if rid in targets and b"name" in a:
+                names[targets[rid]] = a[b"name"]
+        for part in targets.values():
+            names.setdefault(part, part)
+    for name in by_name:
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
+            names.setdefault(name, name)
+    return names
+
+
+class SheetScan:
+    """Used range, cell count and merged area of one worksheet part, as calamine would see it."""
+
+    def __init__(self, sheet: str, limits: Limits) -> None:
+        self.sheet = sheet
+        self.limits = limits
+        self.row = 0  # current row (for cells without r=)
+        self.col = 0  # column of the previous cell in the row
+        self.max_row = 0
+        self.max_col = 0
+        self.cells = 0
+        self.merged = 0
+
+    def region(self, text: bytes) -> None:
+        if not self._fast(text):
+            self._slow(text)
+        for m in _RANGE_TAG.finditer(text):
+            r = _ATTR_REF.search(m.group(2))
+            rng = ooxml.parse_range(r.group(1)) if r else None
+            if rng is None:
+                continue
+            r1, c1, r2, c2 = rng
+            if m.group(1) == b"mergeCell":
+                self.merged += (r2 - r1 + 1) * (c2 - c1 + 1)
+                if self.merged > self.limits.max_merged_area:
+                    raise too_large(
+                        self.sheet,
+                        f"merged area {number(self.merged)} cells",
+                        f"{number(self.limits.max_merged_area)} cells",
+                    )
+            else:
+                # the dimension is only a claim, but openpyxl (read-only) trusts it
+                self.max_row = max(self.max_row, r2)
+                self.max_col = max(self.max_col, c2)
+        self.check()
+
+    def _fast(self, text: bytes) -> bool:
+        """All in C when every cell and every (non-empty) row carries a plain reference."""
+        cell_any, cell_r_first, cell_r, row_open, row_r = (
+            _PREFIXED if _HAS_PREFIX.search(text) else _PLAIN
+        )
+        n_cells = len(cell_any.findall(text))
+        refs = cell_r_first.findall(text)
+        if len(refs) != n_cells:
+            refs = cell_r.findall(text)
+            if len(refs) != n_cells:
+                return False
+        row_refs = row_r.findall(text)
+        if len(row_refs) != len(row_open.findall(text)):
+            return False
+        if row_refs:
+            self.row = int(row_refs[-1])
+            self.col = 0
+        if refs:
+            self.cells += len(refs)
+            # the last cell may precede a later <row>: then col over-estimates, never under
+            self.col = _col(refs[-1][0])
+            self.max_col = max(self.max_col, max(map(_col, set(map(_first, refs)))))
+            self.max_row = max(self.max_row, max(map(int, set(map(_second, refs)))))
+        return True
+
+    def _slow(self, text: bytes) -> None:
+        """Tag by tag, following calamine for cells without r= (placed after the previous)."""
+        for m in _CELL_ROW_TAG.finditer(text):
+            kind, attrs = m.group(1), m.group(2)
+            if kind == b"c":
+                r = _ATTR_R.search(attrs)
+                pos = ooxml.parse_ref(r.group(1)) if r else None
+                if pos is None:
+                    row, col = max(self.row, 1), self.col + 1
+                else:
+                    row, col = pos
+                self.col = col
+                self.cells += 1
+                if row > self.max_row:
+                    self.max_row = row
+                if col > self.max_col:
+                    self.max_col = col
+            else:
+                if m.group(3):  # <row .../> holds no cells: nothing is allocated for it
+                    continue
+                r = _ATTR_R.search(attrs)
+                digits = r.group(1).strip() if r else b""
+                if digits.isdigit():
+                    self.row = int(digits) if len(digits) <= 10 else ooxml.HUGE_ROW
+                else:
+                    self.row += 1
+                self.col = 0
+
+    def check(self) -> None:
+        check_grid(self.sheet, self.max_row, self.max_col, self.limits, self.cells)
+
+
+def scan_ooxml_package(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) -> None:
+    """Every XML part checked for entities; every worksheet's used range checked."""
+    sheets = _sheet_parts(reader, by_name)
+    for info in by_name.values():
+        if info.is_dir() or info.file_size == 0:
+            continue
+        name = info.filename
+        sheet = sheets.get(name)
+        gen = reader.chunks(info)
+        first = next(gen, b"")
+        if sheet is None and (not looks_like_xml(first) or name.lower().endswith(".svg")):
+            # images and binary parts (vbaProject.bin): no reader parses them as XML, but
+            # they are still inflated to the end so that a lying size is caught here
+            for _chunk in gen:
+                pass
+            continue
+        entities = EntityScan()
+        scan = SheetScan(sheet, reader.limits) if sheet is not None else None
+        tags = TagStream(scan.region, SHEET_TAG_START) if scan is not None else None
+        for chunk in prepend(first, gen):
+            entities.feed(chunk)
+            if tags is not None:
+                tags.feed(chunk)
+        if tags is not None and scan is not None:
+            tags.close()
+            scan.check()
