@@ -162,7 +162,7 @@ def _number_row(grid: Grid, layout: Layout) -> int | None:
     ints = [_as_int(v) for v in present]
     if any(i is None for i in ints):
         return None
-    return r if all(1 <= i <= 60 for i in ints if i is not None) else None  # type: ignore[operator]
+    return r if all(1 <= i <= 60 for i in ints if i is not None) else None
 
 
 def records(
@@ -220,9 +220,9 @@ def records(
                     and not _looks_like_signature(own.values())):
                 prev = out[-1]
                 for key in fmt.continued:
-                    c = cols.get(key)
-                    if c is not None and c in own:
-                        extra = textnorm.clean(_text(own[c]))
+                    col = cols.get(key)
+                    if col is not None and col in own:
+                        extra = textnorm.clean(_text(own[col]))
                         old = prev.values.get(key)
                         prev.values[key] = f"{_text(old)} {extra}".strip() if old else extra
                 prev.continued_rows.append(r + 1)
