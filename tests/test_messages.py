@@ -8,14 +8,14 @@ import string
 import pytest
 
 from workbook_tools import messages
-from workbook_tools.messages import _T, counted
+from workbook_tools.messages import CATALOGUE, counted
 
 FIELDS = re.compile(r"\{(\w+)")
 
 
-@pytest.mark.parametrize("code", sorted(_T))
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_three_languages_same_placeholders(code: str) -> None:
-    ky, ru, en = _T[code]
+    ky, ru, en = CATALOGUE[code]
     assert ky and ru and en
     names = [sorted(set(FIELDS.findall(t))) for t in (ky, ru, en)]
     assert names[0] == names[1] == names[2], code
@@ -26,9 +26,9 @@ def test_three_languages_same_placeholders(code: str) -> None:
 def test_kyrgyz_is_not_russian() -> None:
     """Kyrgyz texts use ң ө ү where the words have them: a Kyrgyz text identical to the Russian
     one would mean an untranslated entry (numbers and codes aside)."""
-    same = {c for c, (ky, ru, _) in _T.items() if ky == ru and re.search("[а-я]", ky)}
+    same = {c for c, (ky, ru, _) in CATALOGUE.items() if ky == ru and re.search("[а-я]", ky)}
     assert same == {"summary.file", "findings.code"}  # "Файл", "Код": one word in both
-    assert sum(1 for ky, _, _ in _T.values() if re.search("[ңөү]", ky)) > len(_T) // 3
+    assert sum(1 for ky, _, _ in CATALOGUE.values() if re.search("[ңөү]", ky)) > len(CATALOGUE) // 3
 
 
 @pytest.mark.parametrize(

@@ -43,14 +43,22 @@ def test_installed_copy_reads_its_own_schemas(wheel: Path, tmp_path: Path) -> No
          str(wheel)],
         check=True, capture_output=True, timeout=600,
     )
+    # which schema file the installed copy opens, seen by an audit hook (no private helper)
     code = (
-        "import workbook_tools.rules.formats as f; "
-        "print(f._schema_dir()); print(len(f.table_format('register').columns))"
+        "import sys\n"
+        "opened = []\n"
+        "def hook(event, args):\n"
+        "    if event == 'open' and str(args[0]).endswith('register.toml'):\n"
+        "        opened.append(str(args[0]))\n"
+        "sys.addaudithook(hook)\n"
+        "from workbook_tools.rules.formats import table_format\n"
+        "count = len(table_format('register').columns)\n"
+        "print(opened[0]); print(count)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, check=True,
     )
-    schema_dir, count = done.stdout.split()
-    assert Path(schema_dir).is_relative_to(target)
+    schema_file, count = done.stdout.split()
+    assert Path(schema_file).is_relative_to(target / "workbook_tools" / "schemas")
     assert int(count) >= 13

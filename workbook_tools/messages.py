@@ -7,6 +7,7 @@ The words are the documents' own (Annex I, orders No. 114 and No. 159).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from .model import Level
@@ -14,8 +15,8 @@ from .model import Level
 LANGS = ("ky", "ru", "en")
 DEFAULT_LANG = "ky"
 
-# code -> (ky, ru, en)
-_T: dict[str, tuple[str, str, str]] = {
+#: Every text: code -> (ky, ru, en), in the order of :data:`LANGS`. Read-only.
+CATALOGUE: Mapping[str, tuple[str, str, str]] = MappingProxyType({
     # --- files that cannot be used -------------------------------------------------------------
     "file.not_found": (
         "Файл табылган жок: {path}",
@@ -367,12 +368,15 @@ _T: dict[str, tuple[str, str, str]] = {
     "cli.errors": ("ката", "ошибка|ошибки|ошибок", "error|errors"),
     "cli.warnings": ("эскертүү", "предупреждение|предупреждения|предупреждений",
                      "warning|warnings"),
-}
+})
+
+#: The catalogue's former private name, kept until tests/test_guard.py reads CATALOGUE.
+_T = CATALOGUE
 
 
 def text(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """The text of ``code`` in ``lang``, with ``params`` filled in; the code itself if unknown."""
-    entry = _T.get(code)
+    entry = CATALOGUE.get(code)
     if entry is None:
         return code
     template = entry[LANGS.index(lang) if lang in LANGS else 0]
@@ -406,7 +410,7 @@ def level_name(level: Level | str | None, lang: str = DEFAULT_LANG) -> str:
 
 
 def has(code: str) -> bool:
-    return code in _T
+    return code in CATALOGUE
 
 
 def _resolve(value: Any, lang: str) -> Any:
