@@ -308,9 +308,6 @@ CATALOGUE: Mapping[str, tuple[str, str, str]] = MappingProxyType({
         "Put the risk first into the corruption-risk management plan, take measures to reduce or "
         "remove it, control by the head of the body",
     ),
-    "category.systemic": ("Системалуу (реалдуу)", "Системный (реальный)", "Systemic (real)"),
-    "category.potential": ("Потенциалдуу", "Потенциальный", "Potential"),
-    "category.situational": ("Кырдаалдык", "Ситуативный", "Situational"),
     "severity.error": ("Ката", "Ошибка", "Error"),
     "severity.warning": ("Эскертүү", "Предупреждение", "Warning"),
     # --- the annotated copy -----------------------------------------------------------------------
@@ -351,14 +348,11 @@ CATALOGUE: Mapping[str, tuple[str, str, str]] = MappingProxyType({
     ),
     "findings.severity": ("Түрү", "Вид", "Severity"),
     "findings.code": ("Код", "Код", "Code"),
-    "findings.row": ("Сап", "Строка", "Row"),
-    "findings.column": ("Мамыча", "Столбец", "Column"),
     "findings.value": ("Жазылганы", "Значение", "Value"),
     "findings.message": ("Түшүндүрмө", "Описание", "Message"),
     "findings.cell": ("Уяча", "Ячейка", "Cell"),
     "summary.risk": ("Тобокелдик", "Риск", "Risk"),
     "summary.row": ("Сап", "Строка", "Row"),
-    "summary.measure": ("Чара", "Мера", "Measure"),
     # --- CLI ---------------------------------------------------------------------------------------
     "cli.rejected": ("Кабыл алынган жок", "Отклонён", "Rejected"),
     "cli.written": ("Жазылды", "Записано", "Written"),
