@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from defusedxml.ElementTree import fromstring
 
@@ -25,7 +25,7 @@ MAX_COLUMN = 16_384
 MAX_ROW = 1_048_576
 
 
-@cache
+@lru_cache(maxsize=20_000)
 def column_letter(col: int) -> str:
     """The letters of 1-based column ``col``: 1 -> "A", 28 -> "AB", 16384 -> "XFD"."""
     if col < 1:
@@ -37,7 +37,7 @@ def column_letter(col: int) -> str:
     return letters
 
 
-@cache
+@lru_cache(maxsize=20_000)  # bounded: hostile files may spell letters many ways
 def column_number(letters: str) -> int:
     """The 1-based column of ``letters``: "A" -> 1, "AB" -> 28 (any case)."""
     if not letters or not letters.isascii() or not letters.isalpha():
