@@ -96,7 +96,7 @@ def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
             continue
         if any(t.layout.header_row == layout.header_row for t in found):
             continue  # one header row is one table: the better-matching kind took it
-        recs, _ = records(grid, layout, fmt, merges)
+        recs = records(grid, layout, fmt, merges)
         frame, problems = normalise(recs, layout, fmt, grid.name, extra=kind.parsers)
         problems += _column_findings(fmt, layout, grid.name)
         problems += validate(frame, fmt, layout, grid.name)

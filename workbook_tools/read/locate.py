@@ -165,16 +165,14 @@ def _number_row(grid: Grid, layout: Layout) -> int | None:
     return r if all(1 <= i <= 60 for i in ints if i is not None) else None
 
 
-def records(
-    grid: Grid, layout: Layout, fmt: TableFormat, merges: MergeMap
-) -> tuple[list[Record], list[int]]:
-    """The table's records, and the Excel rows of text joined into the record above them."""
+def records(grid: Grid, layout: Layout, fmt: TableFormat, merges: MergeMap) -> list[Record]:
+    """The table's records; a row of text joined into the record above it is listed in that
+    record's ``continued_rows``."""
     cols = layout.columns
     table_cols = range(layout.first_column, layout.last_column + 1)
     out: list[Record] = []
     section: str | None = None
     pending_sections: list[tuple[int, str]] = []
-    continuation_rows: list[int] = []
     last_content_row = -2  # a risk's text runs on only into the very next row
     # The header (and number row) repeated inside the table, at a page break or by a Word
     # table pasted with "repeat header row": not a risk.
@@ -226,7 +224,6 @@ def records(
                         old = prev.values.get(key)
                         prev.values[key] = f"{_text(old)} {extra}".strip() if old else extra
                 prev.continued_rows.append(r + 1)
-                continuation_rows.append(r + 1)
                 last_content_row = r
                 continue
             # text before the first record that is not a section: a note, left alone
@@ -251,7 +248,7 @@ def records(
                     from_above_keys.add(key)
         out.append(Record(r + 1, section, values, from_above_keys))
         last_content_row = r
-    return out, continuation_rows
+    return out
 
 
 def _row_key(grid: Grid, merges: MergeMap, r: int, cols: range) -> tuple[str, ...]:
