@@ -8,7 +8,10 @@ result (text or ``--json``) and set the exit code: 0 no error finding, 1 an erro
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -18,9 +21,11 @@ from .outputs import report as json_report
 from .pipeline import run_many
 
 LANG = click.Choice(list(messages.LANGS))
+F = TypeVar("F", bound=Callable[..., None])
 
 
-def _options(f):  # type: ignore[no-untyped-def]
+def _options(f: F) -> F:
+    """The options ``score`` and ``validate`` share."""
     f = click.option(
         "--debug", is_flag=True, help="Show a traceback when the tool itself fails."
     )(f)
@@ -53,7 +58,8 @@ def _options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _make_options(lang: str, low_residual: str, as_of, report_year, debug: bool) -> Options:  # type: ignore[no-untyped-def]
+def _make_options(lang: str, low_residual: str, as_of: datetime | None, report_year: int | None,
+                  debug: bool) -> Options:
     return Options(
         lang=lang,
         residual=ResidualRule(Level(low_residual)),
@@ -121,7 +127,9 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder for the scored copies (default: beside each input).")
 @_options
-def score(paths, out_dir, lang, report_year, as_of, low_residual, as_json, plan_path, debug):  # type: ignore[no-untyped-def]
+def score(paths: tuple[Path, ...], out_dir: Path | None, lang: str, report_year: int | None,
+          as_of: datetime | None, low_residual: str, as_json: bool, plan_path: Path | None,
+          debug: bool) -> None:
     """Score workbooks and write a colour-coded copy <name>.scored.xlsx of each.
 
     Example:
@@ -135,7 +143,9 @@ def score(paths, out_dir, lang, report_year, as_of, low_residual, as_json, plan_
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_options
-def validate(paths, lang, report_year, as_of, low_residual, as_json, plan_path, debug):  # type: ignore[no-untyped-def]
+def validate(paths: tuple[Path, ...], lang: str, report_year: int | None,
+             as_of: datetime | None, low_residual: str, as_json: bool, plan_path: Path | None,
+             debug: bool) -> None:
     """Check workbooks and list the findings, without writing anything.
 
     Example:

@@ -54,6 +54,7 @@ class Styles:
     """openpyxl style objects for the plan's styles, made once, and a cache of style arrays.
 
     Setting ``cell.fill`` one cell at a time makes openpyxl hash the style objects each time;
+    so this class reads and sets openpyxl's style array (``cell._style``) itself.
     on a 10,000-row register that was most of the run. The result for a given (old style, new
     attributes) pair is always the same, so it is computed once. Keys use the identity of the
     style objects, which this object keeps alive.
@@ -84,22 +85,22 @@ class Styles:
     def apply(self, cell: Any, attrs: dict[str, Any]) -> None:
         if not attrs:
             return
-        current = cell._style  # noqa: SLF001
+        current = cell._style
         key = (tuple(current) if current is not None else None,
                *sorted((k, id(v)) for k, v in attrs.items()))
         done = self._arrays.get(key)
         if done is not None:
-            cell._style = copy(done)  # noqa: SLF001
+            cell._style = copy(done)
             return
         for name, value in attrs.items():
             setattr(cell, name, value)
-        self._arrays[key] = copy(cell._style)  # noqa: SLF001
+        self._arrays[key] = copy(cell._style)
 
 
 def _has_own_fill(cell: Any) -> bool:
     """Whether staff filled the cell; their colour is kept. Fill ids 0 and 1 are the two
     fills every xlsx starts with (none and gray125), so anything above is a fill of theirs."""
-    current = cell._style  # noqa: SLF001
+    current = cell._style
     return current is not None and current.fillId > 1
 
 
@@ -151,7 +152,7 @@ def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str],
                 overlay = Overlay(None, overlay.border)
             styles.apply(cell, styles.attrs(overlay))
         for (row, col), (value, style) in edits.cells.items():
-            existing = ws._cells.get((row, col))  # noqa: SLF001 - no new cell
+            existing = ws._cells.get((row, col))  # openpyxl's own map: looking makes no new cell
             if existing is not None and existing.value not in (None, ""):
                 continue  # never over the staff's own value
             cell = put(ws, row, col, value)
