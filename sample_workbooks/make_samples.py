@@ -1,4 +1,5 @@
-"""Write the sample workbooks (run: ``python sample_workbooks/make_samples.py``).
+"""Write the sample workbooks (run: ``python sample_workbooks/make_samples.py [FOLDER]``; into
+this folder when no FOLDER is given).
 
 The samples are what staff of Dostuk ayil okmotu (Aravan district) and of the school and the
 kindergarten under it really keep: the tables of order No. 114 (register) and order No. 159
@@ -10,6 +11,9 @@ openpyxl only. Deterministic: fixed document properties, and the zip is rewritte
 entry timestamps, so running the script twice gives byte-identical .xlsx files. The .ods copy
 is made by LibreOffice when ``soffice`` is on the PATH (LibreOffice stamps its own metadata, so
 the .ods is not byte-identical between runs).
+
+The header texts come from headers.py beside this file, shared with the tests' builders; each
+sample's own wording is the standard header with named changes.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from headers import RISK_REF_KY, plan_header, register_header  # this folder is on sys.path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -153,6 +159,68 @@ def page_setup(ws, landscape: bool = True) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line of text above the table (title, annex line, approval), merged from ``first_col``
+    across the table."""
+
+    row: int
+    text: str
+    bold: bool = False
+    size: int = 11
+    horizontal: str = "center"
+    height: float | None = None
+    first_col: int = 1
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet laid out like the seed's tables: its name, column widths and page set-up, the
+    ``lines`` above the table, the bold header at ``header_row``, the row of column numbers under
+    it (``numbers``: True for 1..n, a list as typed, None for none), the header rows repeated on
+    printed pages (``print_titles``), and the ``signature`` under the table (column -> text)."""
+
+    name: str
+    headers: list[str]
+    widths: list[float]
+    lines: list[Line]
+    header_row: int
+    numbers: bool | list[int] | None = None
+    print_titles: bool = False
+    signature: dict[int, str] = field(default_factory=dict)
+    signature_bold: bool = True
+    signature_height: float | None = None
+
+    def head(self, ws) -> int:
+        """Write everything above the table's body; returns the body's first row."""
+        ws.title = self.name
+        n = len(self.headers)
+        set_widths(ws, self.widths)
+        page_setup(ws)
+        for line in self.lines:
+            merged_line(ws, line.row, n, line.text, bold=line.bold, size=line.size,
+                        horizontal=line.horizontal, height=line.height, first_col=line.first_col)
+        write_row(ws, self.header_row, self.headers, self.widths, bold=True, align=WRAP_CENTER)
+        last = self.header_row
+        if self.numbers is not None:
+            numbers = list(range(1, n + 1)) if self.numbers is True else list(self.numbers)
+            last += 1
+            write_row(ws, last, numbers, self.widths, align=WRAP_CENTER, height=15)
+        if self.print_titles:
+            ws.print_title_rows = f"{self.header_row}:{last}"
+        return last + 1
+
+    def sign(self, ws, row: int) -> None:
+        """The signature under the table, at ``row``; a text with a line break wraps."""
+        for col, text in self.signature.items():
+            cell = ws.cell(row=row, column=col, value=text)
+            cell.font = font(bold=self.signature_bold)
+            if "\n" in text:
+                cell.alignment = Alignment(wrap_text=True)
+        if self.signature_height:
+            ws.row_dimensions[row].height = self.signature_height
+
+
 def save_deterministic(wb: Workbook, path: Path) -> None:
     """Save, then rewrite the zip with fixed timestamps and the fixed modified date."""
     buf = io.BytesIO()
@@ -184,24 +252,18 @@ def save_deterministic(wb: Workbook, path: Path) -> None:
 # 1. Dostuk register (annex to order No. 114), administration staff, scores added
 # --------------------------------------------------------------------------------------------
 
-DOSTUK_HEADERS = [
-    "№",
-    "Достук айыл өкмөтүнө караштуу мектеп жана балдар бакчаларына жана апарат "
+# The seed's eight cells word for word (line breaks, "орточо нөлдүк"), then the Annex I inputs
+# added "in the existing table format", one of them in words of its own.
+DOSTUK_HEADERS = register_header(
+    function="Достук айыл өкмөтүнө караштуу мектеп жана балдар бакчаларына жана апарат "
     "кызматкерлеринин\nфункциясы (ыйгарым укуктары)",
-    "Коррупциянын тобокелдиги бар учурлар жана кырдаалдар",
-    "Коррупциялык тобокелдиктин категориясы:\nСистемалуу (реалдуу), потенциалдуу, кырдаалдык",
-    "деңгээли\n(нөлдүк, төмөнкү, орточо нөлдүк)",
-    "Түзүмдүк бөлүмдүн (мамлекеттик органдын, мекеменин) аталышы",
-    "Коррупциялык тобокелдикке кабылган кызмат орундары",
-    "Башка маморгандарда/ЖӨБода коррупциялык тобокелдиктин пайда болушу мүмкүнбү\n"
+    category="Коррупциялык тобокелдиктин категориясы:\nСистемалуу (реалдуу), потенциалдуу, "
+    "кырдаалдык",
+    stated_level="деңгээли\n(нөлдүк, төмөнкү, орточо нөлдүк)",
+    other_bodies="Башка маморгандарда/ЖӨБода коррупциялык тобокелдиктин пайда болушу мүмкүнбү\n"
     "(ооба болсо, кайсы экенин көрсөтүү)",
-    # Annex I inputs, added "in the existing table format"
-    "Ыктымалдуулук (балл)",
-    "Ыктымалдуулуктун негиздемеси",
-    "Кесепеттер (зыян) (балл)",
-    "Зыяндын негиздемеси",
-    "Ички контролдун натыйжалуулугу",
-]
+    harm_reason="Зыяндын негиздемеси",
+)
 DOSTUK_WIDTHS = [5, 30, 30, 16, 12, 30, 30, 34, 13, 34, 13, 34, 15]
 
 _LSG = "Жергиликтүү өз алдынча башкаруу органдары"
@@ -445,40 +507,32 @@ DOSTUK_SECTION_2B = [
 ]
 
 
+DOSTUK_SHEET = TableSheet(
+    "Тизмек",
+    DOSTUK_HEADERS,
+    DOSTUK_WIDTHS,
+    lines=[
+        Line(1, "Достук айыл өкмөтүнүн 2026-\nжылдагы № 114 буйругуна\n№ тиркеме",
+             horizontal="right", height=48),
+        Line(3, "Достук айыл өкмөтүнүн коррупциянын келип чыгуу тобокелдиги бар учурлардын жана "
+             "кырдаалдардын\nИш-планы", bold=True, size=12, height=36),
+    ],
+    header_row=5,
+    numbers=True,
+    print_titles=True,
+    signature={2: "Жооптуу катчы:", 7: "А.А.Абдуллаева"},
+)
+
+
 def make_dostuk_register(path: Path) -> None:
     wb = new_workbook(
         "Коррупциянын келип чыгуу тобокелдиги бар учурлардын жана кырдаалдардын тизмеги",
         "А.А.Абдуллаева",
     )
     ws = wb.active
-    ws.title = "Тизмек"
     n = len(DOSTUK_HEADERS)
-    set_widths(ws, DOSTUK_WIDTHS)
-    page_setup(ws)
-
-    merged_line(
-        ws,
-        1,
-        n,
-        "Достук айыл өкмөтүнүн 2026-\nжылдагы № 114 буйругуна\n№ тиркеме",
-        horizontal="right",
-        height=48,
-    )
-    merged_line(
-        ws,
-        3,
-        n,
-        "Достук айыл өкмөтүнүн коррупциянын келип чыгуу тобокелдиги бар учурлардын жана "
-        "кырдаалдардын\nИш-планы",
-        bold=True,
-        size=12,
-        height=36,
-    )
-    write_row(ws, 5, DOSTUK_HEADERS, DOSTUK_WIDTHS, bold=True, align=WRAP_CENTER)
-    write_row(ws, 6, list(range(1, n + 1)), DOSTUK_WIDTHS, align=WRAP_CENTER, height=15)
-
+    r = DOSTUK_SHEET.head(ws)  # row 7
     centre = (1, 4, 5, 9, 11, 13)
-    r = 7
     section_row(ws, r, n, "Кызмат көрсөтүү функциясы")
     r += 1
     for risk in DOSTUK_SECTION_1:  # rows 8, 9
@@ -511,9 +565,7 @@ def make_dostuk_register(path: Path) -> None:
     ws.merge_cells("H18:H19")
 
     r += 1  # row 23 blank
-    ws.cell(row=r + 1, column=2, value="Жооптуу катчы:").font = font(bold=True)
-    ws.cell(row=r + 1, column=7, value="А.А.Абдуллаева").font = font(bold=True)
-    ws.print_title_rows = "5:6"
+    DOSTUK_SHEET.sign(ws, r + 1)
     save_deterministic(wb, path)
 
 
@@ -521,21 +573,15 @@ def make_dostuk_register(path: Path) -> None:
 # 2. School register in Russian
 # --------------------------------------------------------------------------------------------
 
-SCHOOL_HEADERS = [
-    "№ п/п",
-    "Функции (полномочия)",
-    "Коррупционно-опасные случаи и ситуации",
-    "Категория коррупционного риска: системный (реальный), потенциальный, ситуативный",
-    "Уровень (нулевой, низкий, средний, высокий)",
-    "Наименование структурного подразделения (учреждения)",
-    "Должности, подверженные коррупционному риску",
-    "Возможно ли возникновение риска в других госорганах/ОМСУ (если да, указать каких)",
-    "Вероятность (балл)",
-    "Обоснование вероятности",
-    "Ущерб (балл)",
-    "Обоснование ущерба",
-    "Эффективность внутреннего контроля",
-]
+SCHOOL_HEADERS = register_header(
+    "ru",
+    function="Функции (полномочия)",
+    category="Категория коррупционного риска: системный (реальный), потенциальный, ситуативный",
+    stated_level="Уровень (нулевой, низкий, средний, высокий)",
+    unit="Наименование структурного подразделения (учреждения)",
+    other_bodies="Возможно ли возникновение риска в других госорганах/ОМСУ (если да, указать "
+    "каких)",
+)
 SCHOOL_WIDTHS = [6, 26, 34, 18, 13, 22, 24, 28, 12, 32, 10, 32, 15]
 SCHOOL_NAME = "МОУ СОШ им. Т. Сатылганова"
 _SCHOOL_UNIT = "МОУ СОШ им. Т. Сатылганова"
@@ -674,35 +720,35 @@ SCHOOL_SECTION_2 = [
 ]
 
 
+SCHOOL_SHEET = TableSheet(
+    "Перечень рисков",
+    SCHOOL_HEADERS,
+    SCHOOL_WIDTHS,
+    lines=[
+        Line(1, "УТВЕРЖДАЮ", bold=True, horizontal="left", first_col=10),
+        Line(2, f"Директор {SCHOOL_NAME}", horizontal="left", first_col=10),
+        Line(3, "____________ Р.К. Юсупова", horizontal="left", first_col=10),
+        Line(4, "«17» июня 2026 г.", horizontal="left", first_col=10),
+        Line(6, f"Перечень коррупционных рисков {SCHOOL_NAME} айыльного аймака Достук "
+             "Араванского района", bold=True, size=12, height=20),
+        Line(7, "(случаи и ситуации, при которых возможно возникновение коррупции)", height=16),
+    ],
+    header_row=9,
+    print_titles=True,
+    signature={2: "Ответственный за антикоррупционную работу:",
+               6: "Ж.А. Мамажанова, зам. директора по ВР"},
+    signature_bold=False,
+)
+
+
 def make_school_register(path: Path) -> None:
     wb = new_workbook("Перечень коррупционных рисков", "Р.К. Юсупова")
     ws = wb.active
-    ws.title = "Перечень рисков"
     n = len(SCHOOL_HEADERS)
-    set_widths(ws, SCHOOL_WIDTHS)
-    page_setup(ws)
-
-    merged_line(ws, 1, n, "УТВЕРЖДАЮ", bold=True, horizontal="left", first_col=10)
-    merged_line(ws, 2, n, f"Директор {SCHOOL_NAME}", horizontal="left", first_col=10)
-    merged_line(ws, 3, n, "____________ Р.К. Юсупова", horizontal="left", first_col=10)
-    merged_line(ws, 4, n, "«17» июня 2026 г.", horizontal="left", first_col=10)
-    merged_line(
-        ws,
-        6,
-        n,
-        f"Перечень коррупционных рисков {SCHOOL_NAME} айыльного аймака Достук Араванского района",
-        bold=True,
-        size=12,
-        height=20,
-    )
-    merged_line(
-        ws, 7, n, "(случаи и ситуации, при которых возможно возникновение коррупции)", height=16
-    )
-    write_row(ws, 9, SCHOOL_HEADERS, SCHOOL_WIDTHS, bold=True, align=WRAP_CENTER)
-
+    r = SCHOOL_SHEET.head(ws)  # row 10
     centre = (1, 4, 5, 9, 11, 13)
-    section_row(ws, 10, n, "Оказание услуг")
-    r = 11
+    section_row(ws, r, n, "Оказание услуг")
+    r += 1
     for risk in SCHOOL_SECTION_1:  # rows 11..14
         write_row(ws, r, risk, SCHOOL_WIDTHS, center_cols=centre)
         r += 1
@@ -712,9 +758,7 @@ def make_school_register(path: Path) -> None:
         write_row(ws, r, risk, SCHOOL_WIDTHS, center_cols=centre)
         r += 1
     r += 1
-    ws.cell(row=r + 1, column=2, value="Ответственный за антикоррупционную работу:").font = font()
-    ws.cell(row=r + 1, column=6, value="Ж.А. Мамажанова, зам. директора по ВР").font = font()
-    ws.print_title_rows = "9:9"
+    SCHOOL_SHEET.sign(ws, r + 1)
 
     notes = wb.create_sheet("Лист2")
     notes.column_dimensions["A"].width = 90
@@ -739,21 +783,21 @@ def make_school_register(path: Path) -> None:
 # 3. Kindergarten register in Kyrgyz, short headers, and its LibreOffice copy
 # --------------------------------------------------------------------------------------------
 
-BAKCHA_HEADERS = [
-    "№",
-    "Функциясы",
-    "Тобокелдиги бар учурлар жана кырдаалдар",
-    "Категориясы",
-    "Деңгээли",
-    "Мекеменин аталышы",
-    "Кызмат орундары",
-    "Башка органдарда пайда болушу мүмкүнбү",
-    "Ыктымалдуулук",
-    "Негиздеме",
-    "Зыян",
-    "Негиздеме",
-    "Контролдун натыйжалуулугу",
-]
+# Short headers: every column but № in a word or two.
+BAKCHA_HEADERS = register_header(
+    function="Функциясы",
+    cases="Тобокелдиги бар учурлар жана кырдаалдар",
+    category="Категориясы",
+    stated_level="Деңгээли",
+    unit="Мекеменин аталышы",
+    positions="Кызмат орундары",
+    other_bodies="Башка органдарда пайда болушу мүмкүнбү",
+    probability="Ыктымалдуулук",
+    probability_reason="Негиздеме",
+    harm="Зыян",
+    harm_reason="Негиздеме",
+    control="Контролдун натыйжалуулугу",
+)
 BAKCHA_WIDTHS = [5, 24, 34, 16, 12, 20, 22, 24, 12, 30, 9, 30, 14]
 _BAKCHA = "«Балапан» балдар бакчасы"
 _FOOD = "Балдарды тамак-аш менен камсыз кылуу"
@@ -837,42 +881,31 @@ BAKCHA_RISKS = [
 ]
 
 
+BAKCHA_SHEET = TableSheet(
+    "Лист1",
+    BAKCHA_HEADERS,
+    BAKCHA_WIDTHS,
+    lines=[
+        Line(1, "БЕКИТЕМИН", bold=True, horizontal="left", first_col=10),
+        Line(2, "«Балапан» балдар бакчасынын башчысы ________ Г.Т. Мамытова",
+             horizontal="left", first_col=10, height=30),
+        Line(4, "«Балапан» балдар бакчасынын коррупциянын келип чыгуу тобокелдиги бар учурлардын "
+             "жана кырдаалдардын тизмеги", bold=True, size=12, height=20),
+    ],
+    header_row=5,
+    signature={2: "Башчы:", 6: "Г.Т. Мамытова"},
+)
+
+
 def make_bakcha_register(path: Path) -> None:
     wb = new_workbook("Коррупциялык тобокелдиктердин тизмеги", "Г.Т. Мамытова")
     ws = wb.active
-    ws.title = "Лист1"
-    n = len(BAKCHA_HEADERS)
-    set_widths(ws, BAKCHA_WIDTHS)
-    page_setup(ws)
-
-    merged_line(ws, 1, n, "БЕКИТЕМИН", bold=True, horizontal="left", first_col=10)
-    merged_line(
-        ws,
-        2,
-        n,
-        "«Балапан» балдар бакчасынын башчысы ________ Г.Т. Мамытова",
-        horizontal="left",
-        first_col=10,
-        height=30,
-    )
-    merged_line(
-        ws,
-        4,
-        n,
-        "«Балапан» балдар бакчасынын коррупциянын келип чыгуу тобокелдиги бар учурлардын "
-        "жана кырдаалдардын тизмеги",
-        bold=True,
-        size=12,
-        height=20,
-    )
-    write_row(ws, 5, BAKCHA_HEADERS, BAKCHA_WIDTHS, bold=True, align=WRAP_CENTER)
-    r = 6
+    r = BAKCHA_SHEET.head(ws)
     for risk in BAKCHA_RISKS:  # rows 6..10
         write_row(ws, r, risk, BAKCHA_WIDTHS, center_cols=(1, 4, 5, 9, 11, 13))
         r += 1
     ws.merge_cells("B7:B8")  # one function over two risks
-    ws.cell(row=12, column=2, value="Башчы:").font = font(bold=True)
-    ws.cell(row=12, column=6, value="Г.Т. Мамытова").font = font(bold=True)
+    BAKCHA_SHEET.sign(ws, 12)
     save_deterministic(wb, path)
 
 
@@ -906,16 +939,7 @@ def convert_to_ods(xlsx: Path) -> Path | None:
 # 4. Dostuk action plan (annex to order No. 159)
 # --------------------------------------------------------------------------------------------
 
-PLAN_HEADERS = [
-    "№",
-    "Милдеттер",
-    "Иш-чаралар",
-    "Ишке ашыруу мөөнөтү",
-    "Күтүлүүчү натыйжалар",
-    "Жооптуу аткаруучулар",
-    "Каржылоо булактары",
-    "Аткарылышы",
-]
+PLAN_HEADERS = plan_header()
 PLAN_WIDTHS = [5, 30, 58, 16, 44, 18, 16, 15]
 PLAN_NUMBERS = [1, 2, 3, 5, 6, 6, 7, 8]  # the seed's "1 2 3 5 6 6 7", and the added column
 
@@ -1235,36 +1259,31 @@ def write_plan_rows(ws, start: int, rows: list[tuple], widths: list[float], ncol
     return r
 
 
+PLAN_SHEET = TableSheet(
+    "Иш-план",
+    PLAN_HEADERS,
+    PLAN_WIDTHS,
+    lines=[
+        Line(1, "ДОСТУК", bold=True, size=12),
+        Line(2, "2025 жыл", bold=True),
+        Line(3, "2025-2030-жылдарга коррупцияга каршы аракеттенүү боюнча стратегияны ишке "
+             "ашырууда\nДостук айыл өкмөтүнүн иш-чаралар планы\n"
+             "(2025-2027-жылдардын орто мөөнөттүү мезгилинде I-этап үчүн)",
+             bold=True, size=12, height=50),
+    ],
+    header_row=5,
+    numbers=PLAN_NUMBERS,
+    print_titles=True,
+    signature={2: "Достук айыл өкмөтүнүн\nбөлүм башчысы:", 5: "А.А.Абдуллаева."},
+    signature_height=30,
+)
+
+
 def make_dostuk_plan(path: Path) -> None:
     wb = new_workbook("Иш-чаралар планы (2025-2027-жылдар, I-этап)", "А.А.Абдуллаева")
     ws = wb.active
-    ws.title = "Иш-план"
-    n = len(PLAN_HEADERS)
-    set_widths(ws, PLAN_WIDTHS)
-    page_setup(ws)
-
-    merged_line(ws, 1, n, "ДОСТУК", bold=True, size=12)
-    merged_line(ws, 2, n, "2025 жыл", bold=True)
-    merged_line(
-        ws,
-        3,
-        n,
-        "2025-2030-жылдарга коррупцияга каршы аракеттенүү боюнча стратегияны ишке ашырууда\n"
-        "Достук айыл өкмөтүнүн иш-чаралар планы\n"
-        "(2025-2027-жылдардын орто мөөнөттүү мезгилинде I-этап үчүн)",
-        bold=True,
-        size=12,
-        height=50,
-    )
-    write_row(ws, 5, PLAN_HEADERS, PLAN_WIDTHS, bold=True, align=WRAP_CENTER)
-    write_row(ws, 6, PLAN_NUMBERS, PLAN_WIDTHS, align=WRAP_CENTER, height=15)
-    r = write_plan_rows(ws, 7, PLAN_ROWS, PLAN_WIDTHS, n)
-    r += 1
-    ws.cell(row=r, column=2, value="Достук айыл өкмөтүнүн\nбөлүм башчысы:").font = font(bold=True)
-    ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True)
-    ws.row_dimensions[r].height = 30
-    ws.cell(row=r, column=5, value="А.А.Абдуллаева.").font = font(bold=True)
-    ws.print_title_rows = "5:6"
+    r = write_plan_rows(ws, PLAN_SHEET.head(ws), PLAN_ROWS, PLAN_WIDTHS, len(PLAN_HEADERS))
+    PLAN_SHEET.sign(ws, r + 1)
     save_deterministic(wb, path)
 
 
@@ -1272,21 +1291,9 @@ def make_dostuk_plan(path: Path) -> None:
 # 5. A register and a plan in one workbook
 # --------------------------------------------------------------------------------------------
 
-MIXED_REG_HEADERS = [
-    "№",
-    "Функциясы (ыйгарым укуктары)",
-    "Коррупциянын тобокелдиги бар учурлар жана кырдаалдар",
-    "Коррупциялык тобокелдиктин категориясы",
-    "Деңгээли",
-    "Түзүмдүк бөлүмдүн (мамлекеттик органдын, мекеменин) аталышы",
-    "Коррупциялык тобокелдикке кабылган кызмат орундары",
-    "Башка маморгандарда/ЖӨБОдо пайда болушу мүмкүнбү",
-    "Ыктымалдуулук (балл)",
-    "Ыктымалдуулуктун негиздемеси",
-    "Кесепеттер (зыян) (балл)",
-    "Кесепеттердин (зыяндын) негиздемеси",
-    "Ички контролдун натыйжалуулугу",
-]
+MIXED_REG_HEADERS = register_header(
+    category="Коррупциялык тобокелдиктин категориясы", stated_level="Деңгээли"
+)
 MIXED_REG_WIDTHS = [5, 24, 34, 16, 12, 22, 24, 22, 12, 30, 12, 30, 14]
 _LAND = "Айыл өкмөтүнүн жер жана муниципалдык менчик боюнча бөлүмү"
 MIXED_RISKS = [
@@ -1351,16 +1358,8 @@ MIXED_RISKS = [
         "жогорку",
     ],
 ]
-MIXED_PLAN_HEADERS = [
-    "№",
-    "Милдеттер",
-    "Иш-чаралар",
-    "Ишке ашыруу мөөнөтү",
-    "Күтүлүүчү натыйжалар",
-    "Жооптуу аткаруучулар",
-    "Каржылоо булактары",
-    "Тобокелдикке шилтеме",
-]
+# no status column; the last one cites the register's risk
+MIXED_PLAN_HEADERS = [*plan_header(status=None), RISK_REF_KY]
 MIXED_PLAN_WIDTHS = [5, 30, 52, 18, 40, 20, 16, 14]
 MIXED_PLAN_ROWS = [
     (
@@ -1399,51 +1398,44 @@ MIXED_PLAN_ROWS = [
 ]
 
 
+MIXED_REG_SHEET = TableSheet(
+    "Тизмек",
+    MIXED_REG_HEADERS,
+    MIXED_REG_WIDTHS,
+    lines=[Line(1, "Достук айыл өкмөтүнүн жер жана муниципалдык менчик боюнча коррупциялык "
+                "тобокелдиктеринин тизмеги (2026-жыл)", bold=True, size=12, height=20)],
+    header_row=3,
+)
+MIXED_PLAN_SHEET = TableSheet(
+    "Иш-чаралар планы",
+    MIXED_PLAN_HEADERS,
+    MIXED_PLAN_WIDTHS,
+    lines=[Line(1, "Коррупциялык тобокелдиктерди азайтуу боюнча Достук айыл өкмөтүнүн "
+                "иш-чаралар планы (2026-2027-жылдар)", bold=True, size=12, height=20)],
+    header_row=3,
+)
+
+
 def make_mixed(path: Path) -> None:
     wb = new_workbook("Тобокелдиктердин тизмеги жана иш-чаралар планы", "А.А.Абдуллаева")
     ws = wb.active
-    ws.title = "Тизмек"
-    n = len(MIXED_REG_HEADERS)
-    set_widths(ws, MIXED_REG_WIDTHS)
-    page_setup(ws)
-    merged_line(
-        ws,
-        1,
-        n,
-        "Достук айыл өкмөтүнүн жер жана муниципалдык менчик боюнча коррупциялык "
-        "тобокелдиктеринин тизмеги (2026-жыл)",
-        bold=True,
-        size=12,
-        height=20,
-    )
-    write_row(ws, 3, MIXED_REG_HEADERS, MIXED_REG_WIDTHS, bold=True, align=WRAP_CENTER)
+    first = MIXED_REG_SHEET.head(ws)
     for i, risk in enumerate(MIXED_RISKS):  # rows 4..7
-        write_row(ws, 4 + i, risk, MIXED_REG_WIDTHS, center_cols=(1, 4, 5, 9, 11, 13))
+        write_row(ws, first + i, risk, MIXED_REG_WIDTHS, center_cols=(1, 4, 5, 9, 11, 13))
 
-    wp = wb.create_sheet("Иш-чаралар планы")
-    m = len(MIXED_PLAN_HEADERS)
-    set_widths(wp, MIXED_PLAN_WIDTHS)
-    page_setup(wp)
-    merged_line(
-        wp,
-        1,
-        m,
-        "Коррупциялык тобокелдиктерди азайтуу боюнча Достук айыл өкмөтүнүн иш-чаралар "
-        "планы (2026-2027-жылдар)",
-        bold=True,
-        size=12,
-        height=20,
-    )
-    write_row(wp, 3, MIXED_PLAN_HEADERS, MIXED_PLAN_WIDTHS, bold=True, align=WRAP_CENTER)
+    wp = wb.create_sheet()
+    first = MIXED_PLAN_SHEET.head(wp)
     for i, item in enumerate(MIXED_PLAN_ROWS):  # rows 4..6
-        write_row(wp, 4 + i, list(item), MIXED_PLAN_WIDTHS, center_cols=(1, 4, 7, 8))
+        write_row(wp, first + i, list(item), MIXED_PLAN_WIDTHS, center_cols=(1, 4, 7, 8))
     save_deterministic(wb, path)
 
 
 # --------------------------------------------------------------------------------------------
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]).resolve() if argv else HERE
+    out.mkdir(parents=True, exist_ok=True)
     outputs = {
         "dostuk_apparat_register.xlsx": make_dostuk_register,
         "mektep_register_ru.xlsx": make_school_register,
@@ -1452,13 +1444,13 @@ def main() -> int:
         "mixed_register_and_plan.xlsx": make_mixed,
     }
     for name, make in outputs.items():
-        make(HERE / name)
-        print("wrote", HERE / name)
-    ods = convert_to_ods(HERE / "balaban_bakcha_register_ky.xlsx")
+        make(out / name)
+        print("wrote", out / name)
+    ods = convert_to_ods(out / "balaban_bakcha_register_ky.xlsx")
     if ods:
         print("wrote", ods)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
