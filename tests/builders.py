@@ -26,43 +26,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-#: The register columns in the order of the standard header below.
-KEYS = (
-    "number", "function", "cases", "category", "stated_level", "unit", "positions",
-    "other_bodies", "probability", "probability_reason", "harm", "harm_reason", "control",
-)
+from sample_workbooks.headers import REGISTER_KEYS, REGISTER_KY, REGISTER_RU
 
-KY_HEADER = [
-    "№",
-    "Функциясы (ыйгарым укуктары)",
-    "Коррупциянын тобокелдиги бар учурлар жана кырдаалдар",
-    "Коррупциялык тобокелдиктин категориясы: Системалуу (реалдуу), потенциалдуу, кырдаалдык",
-    "Деңгээли (нөлдүк, төмөнкү, орточо, жогорку)",
-    "Түзүмдүк бөлүмдүн (мамлекеттик органдын, мекеменин) аталышы",
-    "Коррупциялык тобокелдикке кабылган кызмат орундары",
-    "Башка маморгандарда/ЖӨБОдо пайда болушу мүмкүнбү",
-    "Ыктымалдуулук (балл)",
-    "Ыктымалдуулуктун негиздемеси",
-    "Кесепеттер (зыян) (балл)",
-    "Кесепеттердин (зыяндын) негиздемеси",
-    "Ички контролдун натыйжалуулугу",
-]
-
-RU_HEADER = [
-    "№ п/п",
-    "Функция (полномочия)",
-    "Коррупционно-опасные случаи и ситуации",
-    "Категория коррупционного риска",
-    "Уровень риска",
-    "Наименование структурного подразделения",
-    "Должности, подверженные коррупционному риску",
-    "Возможен ли риск в других госорганах/ОМСУ",
-    "Вероятность (балл)",
-    "Обоснование вероятности",
-    "Ущерб (балл)",
-    "Обоснование ущерба",
-    "Эффективность внутреннего контроля",
-]
+#: The register's column keys and its standard header in Kyrgyz and Russian: one definition
+#: with the sample workbooks (sample_workbooks/headers.py).
+KEYS = REGISTER_KEYS
+KY_HEADER = REGISTER_KY
+RU_HEADER = REGISTER_RU
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
+from sample_workbooks.headers import plan_header
 from tests import hostile
 from tests.builders import Section, add_vba_part, data_row, make_register, risk
 from workbook_tools import Options, messages, run
@@ -429,8 +430,7 @@ def test_prefixed_outward_formula_is_neutralised(tmp_path: Path, formula: str) -
     assert "formula.neutralised" in {f["code"] for f in doc["findings"]}
 
 
-PLAN_HEADER = ["№", "Милдеттер", "Иш-чаралар", "Ишке ашыруу мөөнөтү", "Күтүлүүчү натыйжалар",
-               "Жооптуу аткаруучулар", "Каржылоо булактары"]
+PLAN_HEADER = plan_header(status=None)
 PLAN_TEXT = ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
              "=1+2"]
 

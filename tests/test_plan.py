@@ -9,15 +9,14 @@ from typing import Any
 import openpyxl
 import pytest
 
+from sample_workbooks.headers import RISK_REF_KY, plan_header
 from tests.builders import make_register, risk
 from workbook_tools import Options, analyse, messages, score_file
 from workbook_tools.rules.deadlines import Deadline
 from workbook_tools.rules.plan import status_of
 
-HEADER = ["№", "Милдеттер", "Иш-чаралар", "Ишке ашыруу мөөнөтү", "Күтүлүүчү натыйжалар",
-          "Жооптуу аткаруучулар", "Каржылоо булактары", "Аткарылышы"]
-RU_HEADER = ["№ п/п", "Задачи", "Мероприятия", "Срок исполнения", "Ожидаемые результаты",
-             "Ответственные исполнители", "Источники финансирования", "Статус"]
+HEADER = plan_header()
+RU_HEADER = plan_header("ru")
 
 
 def make_plan(path: Path, rows: list[Any], header: list[str] = HEADER,
@@ -243,7 +242,7 @@ def _plan_rows(activity: str, ref: Any = None) -> list[Any]:
 )
 def test_every_high_risk_has_a_measure(tmp_path: Path, activity: str, ref: Any,
                                        covered: bool) -> None:
-    header = [*HEADER, "Тобокелдикке шилтеме"]
+    header = [*HEADER, RISK_REF_KY]
     plan_path = make_plan(tmp_path / "plan.xlsx", _plan_rows(activity, ref), header)
     plans = [t for t in analyse(plan_path).tables if t.kind.name == "plan"]
     report = analyse(_register(tmp_path), Options(), plans)

@@ -14,7 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sample_workbooks import headers
 from workbook_tools import Options, analyse, messages, score_file
+from workbook_tools.rules.formats import table_format
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
@@ -102,3 +104,18 @@ def test_every_sample_scores_and_its_copy_keeps_the_sheets(name: str, tmp_path: 
             for cell in row:
                 if cell.value is not None:
                     assert copy[ws.title][cell.coordinate].value == cell.value
+
+
+@pytest.mark.parametrize(("kind", "keys", "texts"), [
+    ("register", headers.REGISTER_KEYS, headers.REGISTER),
+    ("plan", headers.PLAN_KEYS, headers.PLAN),
+], ids=["register", "plan"])
+def test_shared_headers_name_the_schema_columns(kind: str, keys: tuple[str, ...],
+                                                texts: dict[str, tuple[str, ...]]) -> None:
+    """sample_workbooks/headers.py names its columns by the keys of schemas/<kind>.toml, in
+    order, so a sample's changed header says which column it changes."""
+    schema = [c.key for c in table_format(kind).columns]
+    assert list(keys) == schema[: len(keys)]
+    assert all(len(header) == len(keys) for header in texts.values())
+    with pytest.raises(KeyError):
+        headers.changed(keys, texts["ky"], no_such_column="x")
