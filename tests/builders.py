@@ -19,6 +19,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,13 +82,13 @@ def make_register(
     path: str | Path,
     *,
     header: list[Any] | None = None,
-    rows: list[Any] = (),  # type: ignore[assignment]
+    rows: Sequence[Any] = (),
     title_rows: list[str] | tuple[str, ...] = (),
     number_row: bool | list[Any] = True,
     header2: list[Any] | None = None,
-    merges: list[str] = (),  # type: ignore[assignment]
-    hidden_rows: list[int] = (),  # type: ignore[assignment]
-    after: list[list[Any]] = (),  # type: ignore[assignment]
+    merges: Sequence[str] = (),
+    hidden_rows: Sequence[int] = (),
+    after: Sequence[list[Any]] = (),
     sheet: str = "Тизме",
     merge_titles: bool = True,
     extra_sheets: dict[str, list[list[Any]]] | None = None,
@@ -124,7 +125,7 @@ def make_register(
                 ws.merge_cells(start_row=r, start_column=item.column + 1, end_row=r,
                                end_column=width)
         elif isinstance(item, dict):
-            keys = KEYS if header is KY_HEADER or len(header) == len(KEYS) else KEYS[:width]
+            keys = KEYS if len(header) == len(KEYS) else KEYS[:width]
             for c, key in enumerate(keys, start=1):
                 _set(ws, r, c, item.get(key))
         elif isinstance(item, list | tuple):

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from sample_workbooks import headers
-from workbook_tools import Options, analyse, messages, score_file
+from workbook_tools import FileReport, Options, analyse, messages, score_file
 from workbook_tools.rules.formats import table_format
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ FIELDS = ("section", "probability", "harm", "score", "level", "stated_level", "c
 REGISTERS = [name for name, exp in EXPECTED.items() if "rows" in exp]
 
 
-def _rows(report, sheet):  # type: ignore[no-untyped-def]
+def _rows(report: FileReport, sheet: str) -> list[dict]:
     from workbook_tools.outputs.report import table_rows
 
     (table,) = [t for t in report.tables if t.sheet == sheet and t.kind.name == "register"]

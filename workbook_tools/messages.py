@@ -364,8 +364,6 @@ CATALOGUE: Mapping[str, tuple[str, str, str]] = MappingProxyType({
                      "warning|warnings"),
 })
 
-#: The catalogue's former private name, kept until tests/test_guard.py reads CATALOGUE.
-_T = CATALOGUE
 
 
 def text(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
