@@ -1,0 +1,67 @@
+"""The XML of a new worksheet the plan adds (a summary, the findings): its rows, column widths,
+internal hyperlinks and sheet view with frozen panes."""
+
+from __future__ import annotations
+
+from ...copyplan import NewSheet
+from ...ooxml import MAIN_NS, REL_NS, a1, column_letter, parse_ref
+from .cells import cell_value, cell_xml
+from .errors import StreamUnsupported
+from .styles import Styles
+from .xmltext import XML_DECL, esc_attr
+
+
+def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
+    """The worksheet part of ``new``; its cell formats are added to ``styles``."""
+    rows: list[str] = []
+    max_col = 0
+    for r, cells in enumerate(new.rows, start=1):
+        out = []
+        for c, (value, style) in enumerate(cells, start=1):
+            v = cell_value(value)
+            xf = styles.style(0, style, v[2] if v else None)
+            if v is None and xf == 0:
+                continue
+            out.append(cell_xml(a1(r, c), xf, v))
+            max_col = max(max_col, c)
+        if out:
+            rows.append(f'<row r="{r}">' + "".join(out) + "</row>")
+    for _r, c in new.links:
+        max_col = max(max_col, c)
+    max_row = max([len(new.rows), *(r for r, _ in new.links)], default=0)
+    dim = f"A1:{column_letter(max_col)}{max_row}" if max_row and max_col else "A1"
+    parts = [XML_DECL, f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+             f'<dimension ref="{dim}"/>', sheet_views(new.freeze),
+             '<sheetFormatPr defaultRowHeight="15"/>']
+    if new.widths:
+        parts.append("<cols>" + "".join(
+            f'<col min="{c}" max="{c}" width="{float(w):g}" customWidth="1"/>'
+            for c, w in sorted(new.widths.items())) + "</cols>")
+    parts.append("<sheetData>" + "".join(rows) + "</sheetData>")
+    if new.links:
+        parts.append("<hyperlinks>" + "".join(
+            f'<hyperlink ref="{a1(r, c)}" location="{esc_attr(loc)}"/>'
+            for (r, c), loc in sorted(new.links.items())) + "</hyperlinks>")
+    parts.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
+                 'footer="0.5"/></worksheet>')
+    return "".join(parts)
+
+
+def sheet_views(freeze: str | None) -> str:
+    """The ``<sheetViews>`` of a new sheet, with panes frozen above and left of ``freeze``."""
+    view = '<sheetViews><sheetView workbookViewId="0"{}</sheetView></sheetViews>'
+    if not freeze:
+        return view.format(">")
+    found = parse_ref(freeze)
+    if found is None:
+        raise StreamUnsupported(f"cell reference {freeze!r}")
+    row, col = found
+    x, y = col - 1, row - 1
+    if not x and not y:
+        return view.format(">")
+    pane = "bottomRight" if x and y else ("bottomLeft" if y else "topRight")
+    splits = (f' xSplit="{x}"' if x else "") + (f' ySplit="{y}"' if y else "")
+    cell = a1(row, col)
+    return view.format(
+        f'><pane{splits} topLeftCell="{cell}" activePane="{pane}" state="frozen"/>'
+        f'<selection pane="{pane}" activeCell="{cell}" sqref="{cell}"/>')

@@ -1,0 +1,144 @@
+"""The package around the parts: the entries of the source zip, relationships parts,
+``[Content_Types].xml`` and the names of new parts."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from defusedxml.ElementTree import fromstring
+
+from ... import ooxml
+from ...ooxml import CT_NS, PKG_REL_NS, STRICT_HOST, Rel
+from .errors import StreamUnsupported
+from .xmltext import XML_DECL, decode, esc_attr
+
+#: how much of an entry is read or copied at once
+CHUNK = 64 * 1024
+
+
+def load_rels(data: bytes) -> list[Rel]:
+    """The relationships of a ``.rels`` part; declined when it is not one."""
+    try:
+        return ooxml.parse_rels(data)
+    except ooxml.NotRelationships as exc:
+        raise StreamUnsupported("relationships part") from exc
+
+
+def render_rels(rels: list[Rel]) -> bytes:
+    """A ``.rels`` part holding ``rels``."""
+    out = [XML_DECL, f'<Relationships xmlns="{PKG_REL_NS}">']
+    for r in rels:
+        mode = f' TargetMode="{esc_attr(r.mode)}"' if r.mode else ""
+        out.append(f'<Relationship Id="{esc_attr(r.id)}" Type="{esc_attr(r.type)}" '
+                   f'Target="{esc_attr(r.target)}"{mode}/>')
+    out.append("</Relationships>")
+    return "".join(out).encode("utf-8")
+
+
+def new_rel_id(rels: list[Rel]) -> str:
+    """An id no relationship of ``rels`` has: rId and one more than the highest number."""
+    taken = {r.id for r in rels}
+    n = 1 + max((int(m.group(1)) for r in rels if (m := re.fullmatch(r"rId(\d+)", r.id))),
+                default=0)
+    while f"rId{n}" in taken:
+        n += 1
+    return f"rId{n}"
+
+
+def is_vba_type(kind: str) -> bool:
+    """Whether a content type is a macro project's (or its data)."""
+    kind = kind.lower()
+    return "vbaproject" in kind or "vbadata" in kind
+
+
+class ContentTypes:
+    """``[Content_Types].xml``: the type of every part, by extension or by name."""
+
+    def __init__(self, data: bytes) -> None:
+        if STRICT_HOST.encode() in data:
+            raise StreamUnsupported("Strict OOXML")
+        root = fromstring(data)
+        if root.tag != f"{{{CT_NS}}}Types":
+            raise StreamUnsupported("[Content_Types].xml")
+        self.defaults: dict[str, str] = {}  # extension (lower case) -> type
+        self.overrides: dict[str, str] = {}  # part name (lower case, no "/") -> type
+        self.names: dict[str, str] = {}  # part name (lower case) -> as written
+        for el in root:
+            if el.tag == f"{{{CT_NS}}}Default":
+                self.defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
+            elif el.tag == f"{{{CT_NS}}}Override":
+                name = el.get("PartName", "").lstrip("/")
+                self.overrides[name.lower()] = el.get("ContentType", "")
+                self.names[name.lower()] = name
+
+    def of(self, part: str) -> str:
+        found = self.overrides.get(part.lower())
+        if found is not None:
+            return found
+        return self.defaults.get(part.rpartition(".")[2].lower(), "")
+
+    def override(self, part: str, kind: str) -> None:
+        self.overrides[part.lower()] = kind
+        self.names.setdefault(part.lower(), part)
+
+    def render(self) -> bytes:
+        out = [XML_DECL, f'<Types xmlns="{CT_NS}">']
+        out += [f'<Default Extension="{esc_attr(e)}" ContentType="{esc_attr(k)}"/>'
+                for e, k in self.defaults.items()]
+        out += [f'<Override PartName="/{esc_attr(self.names[p])}" ContentType="{esc_attr(k)}"/>'
+                for p, k in self.overrides.items()]
+        out.append("</Types>")
+        return "".join(out).encode("utf-8")
+
+
+class Package:
+    """The source package being copied: its entries, read whole or chunk by chunk, and the
+    parts the copy replaces or adds (``replace``)."""
+
+    def __init__(self, zin: zipfile.ZipFile) -> None:
+        self.zin = zin
+        self.infos = {i.filename: i for i in zin.infolist()}
+        self.replace: dict[str, bytes] = {}  # part -> new bytes (new parts too)
+        self.new_parts: list[str] = []
+
+    def read(self, part: str) -> bytes:
+        info = self.infos.get(part)
+        if info is None:
+            raise StreamUnsupported(f"missing part {part}")
+        return self.zin.read(info)
+
+    def read_into(self, part: str) -> bytearray:
+        """A part's bytes in one buffer filled chunk by chunk (``ZipFile.read`` would hold the
+        chunks and their join at once: twice a large sheet)."""
+        info = self.infos.get(part)
+        if info is None:
+            raise StreamUnsupported(f"missing part {part}")
+        buf = bytearray(info.file_size)  # the guard bounded the declared size
+        pos = 0
+        with self.zin.open(info) as fh, memoryview(buf) as view:
+            while chunk := fh.read(CHUNK):
+                if pos + len(chunk) > len(buf):
+                    raise StreamUnsupported(f"{part}: longer than declared")
+                view[pos:pos + len(chunk)] = chunk
+                pos += len(chunk)
+        if pos != len(buf):
+            raise StreamUnsupported(f"{part}: shorter than declared")
+        return buf
+
+    def text(self, part: str) -> str:
+        return decode(self.read(part), part)
+
+    def rels(self, part: str) -> list[Rel]:
+        """The relationships of ``part`` (none when it has no relationships part)."""
+        name = ooxml.rels_name(part)
+        return load_rels(self.read(name)) if name in self.infos else []
+
+    def free_name(self, pattern: str) -> str:
+        """A name for a new part, ``pattern`` with the first number no part has taken."""
+        taken = {n.lower() for n in (*self.infos, *self.replace, *self.new_parts)}
+        n = 1
+        while pattern.format(n).lower() in taken:
+            n += 1
+        self.new_parts.append(pattern.format(n))
+        return pattern.format(n)

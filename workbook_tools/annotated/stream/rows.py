@@ -1,0 +1,238 @@
+"""The rows of an edited worksheet's ``<sheetData>``, streamed: rows the plan leaves alone are
+copied as the bytes they were; the others are taken apart into cells, the plan's values and
+cell formats applied, and formulas reaching outside the workbook turned into their text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+
+from ...copyplan import Overlay, Style
+from ...ooxml import CELL, CELL_R, FORMULA, SHARED, column_letter, column_number
+from ..neutralise import dangerous_formula
+from .cells import cell_value, cell_xml
+from .errors import StreamUnsupported
+from .styles import Styles
+from .worksheet import SheetJob
+from .xmltext import drop_attr, esc, get_attr
+
+#: how many rows go out in one piece
+ROWS_PER_CHUNK = 500
+
+_ROW_B = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.DOTALL)
+_ROW_R_B = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_ROW_START = re.compile(r"<row\b([^>]*?)(/?)>")
+_CELL_S = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
+#: a cell, with its reference taken at once when ``r`` comes first (as Excel, LibreOffice and
+#: openpyxl write it): letters, row, the other attributes, the content
+_CELL_FAST = re.compile(r"""<c\b(?:\s+r="([A-Z]{1,3})(\d+)")?([^>]*?)(?:/>|>(.*?)</c>)""",
+                        re.DOTALL)
+_C_START = re.compile(r"<c\b([^>]*?)(/?>)")
+
+
+@dataclass(slots=True)
+class Op:
+    """What happens to one cell of an edited sheet."""
+
+    overlay: Overlay | None = None
+    has_value: bool = False
+    value: Any = None
+    style: Style | None = None
+
+
+class Rows:
+    """The rows of a sheet being rewritten, in chunks of text."""
+
+    def __init__(self, job: SheetJob, styles: Styles | None) -> None:
+        self.job = job
+        self.styles = styles
+        self._overlays: dict[tuple[int, str | None, str | None], int] = {}
+
+    def render(self) -> Iterator[bytes]:
+        """The rows, as UTF-8: untouched rows as they were, changed ones decoded, edited and
+        encoded again."""
+        job = self.job
+        body = job.source
+        wanted = sorted(job.ops)
+        k = 0
+        pos = job.start
+        last = 0
+        out: list[bytes | bytearray] = []
+        for m in _ROW_B.finditer(body, job.start, job.end):
+            gap = body[pos:m.start()]
+            if gap.strip():
+                raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
+            pos = m.end()
+            row = m.group(0)
+            start = row[: row.find(b">")]
+            rm = _ROW_R_B.search(start)
+            r = int(rm.group(1)) if rm else last + 1
+            if r <= last:
+                raise StreamUnsupported(f"{job.part}: rows out of order")
+            last = r
+            while k < len(wanted) and wanted[k] < r:
+                out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
+                k += 1
+            ops = None
+            if k < len(wanted) and wanted[k] == r:
+                ops = job.ops[r]
+                k += 1
+            if ops is not None or (job.neutralise and b"<f" in row):
+                try:
+                    text = row.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise StreamUnsupported(f"{job.part}: not UTF-8") from exc
+                out.append(gap + self._row(r, text, ops).encode("utf-8"))
+            else:
+                out.append(gap + row)
+            if len(out) >= ROWS_PER_CHUNK:
+                yield b"".join(out)
+                out = []
+        rest = body[pos:job.end]
+        if rest.strip():
+            raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
+        out.append(rest)
+        while k < len(wanted):
+            out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
+            k += 1
+        yield b"".join(out)
+
+    def _ops(self, r: int) -> dict[int, Op]:
+        edits = self.job.edits
+        assert edits is not None
+        out: dict[int, Op] = {}
+        for col in self.job.ops[r]:
+            if col in out:
+                continue
+            cell = edits.cells.get((r, col))
+            if cell is None:
+                out[col] = Op(edits.overlay_at(r, col))
+            else:
+                out[col] = Op(edits.overlay_at(r, col), True, cell[0], cell[1])
+        return out
+
+    def _row(self, r: int, row: str | None, cols: list[int] | None) -> str:
+        ops = self._ops(r) if cols is not None else None
+        if row is None:
+            row_attrs, inner = f' r="{r}"', ""
+        else:
+            m = _ROW_START.match(row)
+            if m is None:
+                raise StreamUnsupported("row")
+            row_attrs = m.group(1)
+            inner = "" if m.group(2) else row[m.end(): -len("</row>")]
+            if not m.group(2) and not row.endswith("</row>"):
+                raise StreamUnsupported("row")
+        cells: list[tuple[int, str]] = []
+        where: dict[int, int] = {}
+        pos = 0
+        digits_r = str(r)
+        neutralise = self.job.neutralise
+        for cm in _CELL_FAST.finditer(inner):
+            start = cm.start()
+            if start != pos and inner[pos:start].strip():
+                raise StreamUnsupported(f"unexpected text in row {r}")
+            pos = cm.end()
+            letters, digits, attrs, body = cm.groups()
+            if letters is None:
+                ref = CELL_R.search(attrs)
+                if ref is None:
+                    raise StreamUnsupported(f"a cell of row {r} without its reference")
+                letters, digits = ref.groups()
+            if digits != digits_r:
+                raise StreamUnsupported(f"a cell of row {r} with the reference {letters}{digits}")
+            col = column_number(letters)
+            xml = cm.group(0)
+            if neutralise and body and "<f" in body:
+                text = self._neutralise(r, letters, attrs, body)
+                if text is not None:
+                    cell = CELL.match(text)
+                    assert cell is not None
+                    xml, attrs, body = text, cell.group(1), cell.group(2)
+            if ops is not None:
+                op = ops.get(col)
+                if op is not None:
+                    xml = self._apply(r, col, attrs, body, op, xml)
+            where[col] = len(cells)
+            cells.append((col, xml))
+        if inner[pos:].strip():
+            raise StreamUnsupported(f"unexpected text in row {r}")
+        added = False
+        if ops is not None:
+            for col, op in ops.items():
+                if col in where:
+                    continue
+                xml = self._apply(r, col, None, None, op, "")
+                if xml:
+                    cells.append((col, xml))
+                    added = True
+        if added:
+            cells.sort(key=lambda c: c[0])
+            row_attrs = drop_attr(row_attrs, "spans")
+        return f"<row{row_attrs}>" + "".join(x for _, x in cells) + "</row>"
+
+    def _apply(self, r: int, col: int, attrs: str | None, body: str | None, op: Op,
+               xml: str) -> str:
+        """The cell at (r, col) with ``op`` applied; ``xml`` is its current text."""
+        styles = self.styles
+        assert styles is not None
+        sm = _CELL_S.search(attrs) if attrs else None
+        base = int(sm.group(1)) if sm else 0
+        xf = base
+        overlay = op.overlay
+        if overlay is not None:
+            key = (base, overlay.fill, overlay.border)
+            found = self._overlays.get(key)
+            if found is None:
+                found = self._overlays[key] = styles.overlay(base, overlay)
+            xf = found
+        empty = not body or not ("<v" in body or "<is" in body or "<f" in body)
+        ref = f"{column_letter(col)}{r}"
+        if op.has_value and empty:
+            value = cell_value(op.value)
+            xf = styles.style(xf, op.style, value[2] if value else None)
+            if attrs is None and value is None and xf == 0:
+                return ""
+            return cell_xml(ref, xf, value)
+        if attrs is None:  # a cell that does not exist yet, for an overlay
+            return cell_xml(ref, xf, None) if xf else ""
+        if xf == base:
+            return xml
+        m = _C_START.match(xml)
+        assert m is not None
+        new_attrs = (_CELL_S.sub(f' s="{xf}"', m.group(1)) if sm
+                     else m.group(1).rstrip() + f' s="{xf}"')
+        return f"<c{new_attrs}{m.group(2)}" + xml[m.end():]
+
+    def _neutralise(self, r: int, letters: str, attrs: str, body: str) -> str | None:
+        """The cell as text when its formula reaches outside the workbook; None otherwise."""
+        f = FORMULA.search(body)
+        if f is None:
+            return None
+        text = unescape(f.group(2) or "")
+        if not text and SHARED.search(f.group(1)):
+            si = get_attr(f.group(1), "si")
+            master = self.job.masters.get(si or "")
+            if master is None or not dangerous_formula(master[0]):
+                return None
+            text = translate(master[0], master[1], f"{letters}{r}")
+        if not text or not dangerous_formula(text):
+            return None
+        sm = _CELL_S.search(attrs)
+        s = f' s="{sm.group(1)}"' if sm and sm.group(1) != "0" else ""
+        return (f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                f"{esc('=' + text)}</t></is></c>")
+
+
+def translate(formula: str, origin: str, dest: str) -> str:
+    """A shared formula's text (without "="), written for cell ``origin``, as it reads in cell
+    ``dest``; the text as it is when openpyxl cannot move it."""
+    from openpyxl.formula.translate import Translator
+
+    try:
+        return Translator("=" + formula, origin=origin).translate_formula(dest)[1:]
+    except Exception:  # any error: the formula keeps the text it has
+        return formula
