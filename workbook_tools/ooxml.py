@@ -20,11 +20,6 @@ from defusedxml.ElementTree import fromstring
 
 # --- column letters and A1 references -----------------------------------------------------------
 
-#: Excel's last column (XFD) and row.
-MAX_COLUMN = 16_384
-MAX_ROW = 1_048_576
-
-
 @lru_cache(maxsize=20_000)
 def column_letter(col: int) -> str:
     """The letters of 1-based column ``col``: 1 -> "A", 28 -> "AB", 16384 -> "XFD"."""
@@ -141,8 +136,6 @@ RT_WORKSHEET = f"{REL_NS}/worksheet"
 RT_STYLES = f"{REL_NS}/styles"
 RT_COMMENTS = f"{REL_NS}/comments"
 RT_VML = f"{REL_NS}/vmlDrawing"
-RT_HYPERLINK = f"{REL_NS}/hyperlink"
-RT_EXTERNAL_LINK = f"{REL_NS}/externalLink"
 
 CT_SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 WORKBOOK_TYPES = frozenset({
@@ -194,10 +187,6 @@ class Rel:
     target: str
     mode: str = ""
 
-    @property
-    def external(self) -> bool:
-        return self.mode.lower() == "external"
-
 
 class NotRelationships(ValueError):
     """A relationships part whose root is not <Relationships>."""
@@ -237,7 +226,6 @@ HYPERLINK_B = re.compile(rb"<hyperlink\b([^>]*?)/?>")
 REL_ID = re.compile(r"""\s[\w.-]+:id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 REL_ID_B = re.compile(rb"""\s[\w.-]+:id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: a ref="..." attribute (a hyperlink's, a merged range's, the dimension's)
-REF_ATTR = re.compile(r"""\sref\s*=\s*["']([^"']*)["']""")
 REF_ATTR_B = re.compile(rb"""\sref\s*=\s*["']([^"']*)["']""")
 #: a merged range's element, and its attributes
 MERGE_CELL = re.compile(r"<mergeCell\b([^>]*?)/?>")
