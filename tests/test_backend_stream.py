@@ -348,9 +348,11 @@ def test_shared_formulas_of_a_dangerous_master_are_all_neutralised(tmp_path: Pat
         "=WEBSERVICE(B1)", "=WEBSERVICE(B2)", "=WEBSERVICE(B3)"]
     assert {ws[f"A{r}"].data_type for r in (1, 2, 3)} == {"s"}
     assert ws["C4"].data_type == "f"  # a safe shared formula stays
-    assert [(f.code, f.row, f.column) for f in scan_package(src)] == [
-        ("formula.neutralised", 1, "A"), ("formula.neutralised", 2, "A"),
-        ("formula.neutralised", 3, "A")]
+    # the findings show each cell's formula as the copy writes it
+    assert [(f.code, f.row, f.column, f.value) for f in scan_package(src)] == [
+        ("formula.neutralised", 1, "A", "=WEBSERVICE(B1)"),
+        ("formula.neutralised", 2, "A", "=WEBSERVICE(B2)"),
+        ("formula.neutralised", 3, "A", "=WEBSERVICE(B3)")]
 
 
 def test_hyperlinks_other_than_web_and_mail_are_removed(tmp_path: Path) -> None:

@@ -41,6 +41,18 @@ def dangerous_formula(text: str) -> bool:
     return bool(_FUNCTION.search(text) or EXTERNAL.search(text))
 
 
+def translate(formula: str, origin: str, dest: str) -> str:
+    """A shared formula's text (without "="), written for cell ``origin``, as it reads in cell
+    ``dest``: what the copy writes as text there; the text as it is when openpyxl cannot move
+    it."""
+    from openpyxl.formula.translate import Translator  # only for files with shared formulas
+
+    try:
+        return Translator("=" + formula, origin=origin).translate_formula(dest)[1:]
+    except Exception:  # any error: the formula keeps the text it has
+        return formula
+
+
 def sanitise(wb: Any) -> list[Finding]:
     """Neutralise, in place, what in ``wb`` could act outside it; one finding for each."""
     out: list[Finding] = []
@@ -169,7 +181,7 @@ def _scan_formulas(title: str, data: bytes) -> list[Finding]:
     if b"<f" not in data:
         return []
     out: list[Finding] = []
-    dangerous_shared: set[bytes] = set()
+    dangerous_shared: dict[bytes, tuple[str, str]] = {}  # si -> (master's text, its cell)
     for cell in ooxml.CELL_B.finditer(data):
         body = cell.group(2)
         if not body or b"<f" not in body:
@@ -182,11 +194,13 @@ def _scan_formulas(title: str, data: bytes) -> list[Finding]:
         si = ooxml.SHARED_INDEX_B.search(f.group(1)) if ooxml.SHARED_B.search(f.group(1)) \
             else None
         bad = bool(text) and dangerous_formula(text)
+        at = (ref.group(1) + ref.group(2)).decode()
         if si is not None:
+            master = dangerous_shared.get(si.group(1))
             if bad:
-                dangerous_shared.add(si.group(1))
-            elif not text and si.group(1) in dangerous_shared:
-                bad, text = True, f"(shared formula {si.group(1).decode()})"
+                dangerous_shared[si.group(1)] = (text, at)
+            elif not text and master is not None:
+                bad, text = True, translate(master[0], master[1], at)
         if bad:
             out.append(_warning("formula.neutralised", sheet=title, row=int(ref.group(2)),
                                 column=ref.group(1).decode(), value=f"={text}"))

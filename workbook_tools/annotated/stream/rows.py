@@ -12,7 +12,7 @@ from typing import Any
 
 from ...copyplan import Overlay, Style
 from ...ooxml import CELL, CELL_R, FORMULA, SHARED, column_letter, column_number
-from ..neutralise import dangerous_formula
+from ..neutralise import dangerous_formula, translate
 from .cells import cell_value, cell_xml
 from .errors import StreamUnsupported
 from .styles import Styles
@@ -226,13 +226,3 @@ class Rows:
         return (f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">'
                 f"{esc('=' + text)}</t></is></c>")
 
-
-def translate(formula: str, origin: str, dest: str) -> str:
-    """A shared formula's text (without "="), written for cell ``origin``, as it reads in cell
-    ``dest``; the text as it is when openpyxl cannot move it."""
-    from openpyxl.formula.translate import Translator
-
-    try:
-        return Translator("=" + formula, origin=origin).translate_formula(dest)[1:]
-    except Exception:  # any error: the formula keeps the text it has
-        return formula
