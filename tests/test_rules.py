@@ -1,4 +1,4 @@
-"""The matrix of Annex I (rules.py), case by case."""
+"""The matrix of Annex I (rules/matrix.py), case by case."""
 
 from __future__ import annotations
 

@@ -320,7 +320,7 @@ def test_output_is_written_atomically(tmp_path: Path) -> None:
 @pytest.mark.parametrize("backend", ["openpyxl", "stream"])
 def test_failed_save_leaves_no_partial_file(tmp_path: Path, monkeypatch, backend: str) -> None:
     """A save that dies half-way leaves neither a temporary file nor a broken copy."""
-    from workbook_tools.annotated import writer as backend_stream
+    from workbook_tools.annotated import writer
 
     source = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=2, h=2)])
     out = tmp_path / "out"
@@ -334,7 +334,7 @@ def test_failed_save_leaves_no_partial_file(tmp_path: Path, monkeypatch, backend
     if backend == "openpyxl":
         monkeypatch.setattr(Workbook, "save", broken_save)
     else:
-        monkeypatch.setattr(backend_stream, "write_stream", broken_save)
+        monkeypatch.setattr(writer, "write_stream", broken_save)
     report = pipeline.score_file(source, out, pipeline.Options(backend=backend))
     assert (report.status, report.reason) == ("rejected", "file.output_failed")
     assert sorted(p.name for p in out.iterdir()) == ["r.scored.xlsx"]

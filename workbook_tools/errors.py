@@ -1,6 +1,6 @@
 """Exceptions of workbook_tools.
 
-Bad *data* is never raised: it becomes a :class:`~workbook_tools.findings.Finding`. Exceptions
+Bad *data* is never raised: it becomes a :class:`~workbook_tools.model.Finding`. Exceptions
 are for files the tool cannot use at all, and for misuse of the library::
 
     WorkbookToolsError
