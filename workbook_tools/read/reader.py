@@ -8,9 +8,13 @@ become :class:`RejectedFile`; nothing from here raises anything else for a bad f
 from __future__ import annotations
 
 import time
+import zipfile
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+
+from defusedxml.ElementTree import iterparse
+from python_calamine import CalamineWorkbook
 
 from ..errors import RejectedFile
 from ..model import DEFAULT_LIMITS, Book, Cell, Grid, Limits
@@ -35,11 +39,7 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     started = time.monotonic()
     fmt = guard.inspect(path, limits)
     try:
-        from python_calamine import CalamineWorkbook
-
         wb = CalamineWorkbook.from_path(str(path))
-    except RejectedFile:
-        raise
     except Exception as exc:  # calamine raises its own error types and sometimes ValueError
         raise _parser_rejection(exc) from exc
     sheets: list[Grid] = []
@@ -99,10 +99,6 @@ def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]
     """Merged ranges of an .ods file (calamine gives none for ODS): the spanned cells of
     content.xml, found by a streaming parse. The guard has already refused entity declarations
     and inflation past the limits."""
-    import zipfile
-
-    from defusedxml.ElementTree import iterparse
-
     out: dict[str, list[tuple[int, int, int, int]]] = {}
     sheet: str | None = None
     row = col = 0
