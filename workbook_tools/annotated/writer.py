@@ -73,14 +73,10 @@ class Sheet:
     def __init__(self, grid: Grid, edits: SheetEdits) -> None:
         self.grid = grid
         self.edits = edits
-        self.covered: dict[tuple[int, int], tuple[int, int]] = {}
-        for r0, c0, r1, c1 in grid.merged:
-            if (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
-                continue  # the guard bounds the total; a huge range is a title, not a table
-            for r in range(r0, r1 + 1):
-                for c in range(c0, c1 + 1):
-                    if (r, c) != (r0, c0):
-                        self.covered[(r + 1, c + 1)] = (r0 + 1, c0 + 1)
+        # the guard bounds the total; a range past 100,000 cells is a title, not a table
+        owners = ooxml.covered_cells(grid.merged, max_range=100_000)
+        #: covered cell -> the top-left cell showing it, 1-based
+        self.covered = {(r + 1, c + 1): (r0 + 1, c0 + 1) for (r, c), (r0, c0) in owners.items()}
 
     def occupied(self, row: int, col: int) -> bool:
         v = self.grid.value(row - 1, col - 1)
