@@ -23,7 +23,7 @@ def _score(v: Any) -> int | None:
     v = plain(v)
     if v is None or isinstance(v, bool):
         return None
-    if isinstance(v, int | float) and float(v).is_integer() and 1 <= v <= 3:
+    if isinstance(v, int | float) and float(v).is_integer() and int(v) in matrix.VALID_POINTS:
         return int(v)
     return None
 
