@@ -150,13 +150,28 @@ def test_scored_plan_has_status_colours_summary_and_yearly_report(plan: Path,
     ws = wb["План"]
     assert ws["C10"].fill.fgColor.rgb == STATUS_FILL["overdue"]
     assert ws["C7"].fill.fgColor.rgb == STATUS_FILL["done"]
-    # the yearly report of 2025: activities due in 2025 or recurring
+    # the yearly report of 2025: activities due in 2025 or recurring, under their sections,
+    # with the plan's own №
     yearly = wb[messages.text("sheet.yearly", "ky", year=2025)]
-    rows = [r for r in yearly.iter_rows(min_row=5, values_only=True) if r[0] is not None]
-    assert [r[0] for r in rows] == [7, 8, 10, 13, 14]  # not 11 (due in 2026)
-    assert "2026" in yearly["A1"].value  # due by 1 February of N+1
-    assert rows[2][7] == messages.text("status.overdue", "ky")
-    assert rows[0][5] == "Толуктоолор" and rows[0][6] == "айыл өкмөтү"
+    cells = list(yearly.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(cells) if r[0] == messages.text("plan.number", "ky"))
+    body = cells[head + 1:]
+    rows = [r for r in body if r[2] is not None]
+    assert [r[2] for r in rows] == ["Ички система түзүү", "Чаралар комплекси",
+                                    "1. Мыйзам долбоору", "Ички мониторинг, отчет",
+                                    "Сайтка жарыялоо"]  # not "2. Типтүү жобо" (due in 2026)
+    assert [r[0] for r in rows] == [1, 2, 1, 1, 2]
+    assert [r[0] for r in body if r[0] and r[2] is None][:3] == [
+        "1. Коррупциянын алдын алуу максатында", "2. Социалдык чөйрө",
+        "7.Мониторинг жана баалоо"]
+    assert yearly["A1"].value == messages.text("yearly.title", "ky", year=2025)
+    texts = [r[0] for r in cells if isinstance(r[0], str)]
+    assert any("01.02.2026" in t for t in texts)  # due by 1 February of N+1
+    assert messages.text("yearly.prepared", "ky") in texts  # signature lines
+    assert rows[2][6] == messages.text("status.overdue", "ky")
+    assert rows[0][4] == "Толуктоолор" and rows[0][5] == "айыл өкмөтү"
+    assert yearly.print_title_rows.replace("$", "") == f"{head + 1}:{head + 1}"
+    assert yearly.page_setup.orientation == "landscape"
     summary = wb[messages.text("sheet.summary", "ky")]
     values = [c for row in summary.iter_rows(values_only=True) for c in row if c is not None]
     assert messages.text("plan.overdue", "ky") in values

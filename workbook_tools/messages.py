@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -98,6 +99,35 @@ def level_name(level: Level | str | None, lang: str = DEFAULT_LANG) -> str:
     if level is None:
         return text("level.none", lang)
     return text(f"level.{Level(level).value}", lang)
+
+
+#: month names as a date is said: Kyrgyz with the possessive ending ("25-ноябры"), Russian in
+#: the genitive ("25 ноября")
+_MONTHS = {
+    "ky": ("январы", "февралы", "марты", "апрели", "майы", "июну", "июлу", "августу",
+           "сентябры", "октябры", "ноябры", "декабры"),
+    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+           "сентября", "октября", "ноября", "декабря"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+
+def day_text(day: date) -> str:
+    """A date as people write it in a table: 25.11.2026."""
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+def long_date(day: date, lang: str = DEFAULT_LANG) -> str:
+    """A date as it is said in a sentence: "2026-жылдын 25-ноябры", "25 ноября 2026 г.",
+    "25 November 2026"."""
+    months = _MONTHS.get(lang, _MONTHS[DEFAULT_LANG])
+    month = months[day.month - 1]
+    if lang == "ru":
+        return f"{day.day} {month} {day.year} г."
+    if lang == "en":
+        return f"{day.day} {month} {day.year}"
+    return f"{day.year}-жылдын {day.day}-{month}"
 
 
 def has(code: str) -> bool:

@@ -287,6 +287,16 @@ class TableKind(Protocol):
         """The colours of the copy's rows, as (label, style), for the legend."""
         ...
 
+    def column_note(self, key: str, lang: str) -> str | None:
+        """The note on the header of a computed column (``key``) whose cells hold a short
+        form: the full wording."""
+        ...
+
+    def headline(self, table: Table, lang: str) -> str:
+        """What matters in the table, in a few words, for the terminal: a register's counts
+        by level, a plan's overdue and due-soon activities."""
+        ...
+
     def summary(self, out: SheetWriter, table: Table, options: Options) -> None:
         """The table's block of the Summary sheet."""
         ...
@@ -312,6 +322,8 @@ class Table:
     findings: tuple[Finding, ...] = ()
     #: the sheet's values as read: where the copy may write, which cells are merged
     grid: Grid | None = field(default=None, repr=False)
+    #: the name of the file the table was read from
+    source_name: str = ""
 
     @property
     def header_row(self) -> int:

@@ -48,6 +48,11 @@ def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+def quoted_title(sheet: str) -> str:
+    """A sheet's name as a formula, a link or a defined name quotes it."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
 def range_ref(r0: int, c0: int, r1: int, c1: int) -> str:
     """The reference of a range, 1-based: "A1:E7"."""
     return f"{a1(r0, c0)}:{a1(r1, c1)}"

@@ -128,7 +128,8 @@ def analyse_book(
         if started is not None and time.monotonic() - started > options.limits.max_seconds:
             return FileReport.rejected(book.path, "file.timeout",
                                        {"limit": int(options.limits.max_seconds)}, book.format)
-        tables += [Table(grid.name, t.kind, t.layout, t.frame, tuple(t.findings), grid)
+        tables += [Table(grid.name, t.kind, t.layout, t.frame, tuple(t.findings), grid,
+                         Path(book.path).name)
                    for t in _analyse_sheet(grid, options)]
     if not tables:
         return replace(FileReport.rejected(book.path, "file.no_table", fmt=book.format),

@@ -8,6 +8,7 @@ registers, but it takes any workbook openpyxl can load.
 from __future__ import annotations
 
 from copy import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..copyplan import CopyPlan, Overlay, Style
+from ..copyplan import MARGINS, CopyPlan, Overlay, Page, Style
 from ..errors import RejectedFile
 from ..model import FileReport
 from .neutralise import sanitise
+from .stream.styles import DATE_FORMAT
 
 _THIN = Side(style="thin", color="FF808080")
 _MARK = Side(style="medium", color="FFC00000")
@@ -47,6 +52,8 @@ def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
         cell.data_type = "s"  # never a formula: text from a workbook is untrusted
     else:
         cell.value = value
+        if isinstance(value, date):
+            cell.number_format = DATE_FORMAT  # as people write it: 25.11.2026
     return cell
 
 
@@ -167,6 +174,10 @@ def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str],
             cell.comment = Comment(text, plan.author, width=320, height=120)
         for col, width in edits.widths.items():
             ws.column_dimensions[get_column_letter(col)].width = width
+        for row, height in edits.heights.items():
+            dim = ws.row_dimensions[row]
+            if dim.height is None or dim.height < height:
+                dim.height = height
     for new in plan.new_sheets:
         ws = wb.create_sheet(new.title)
         for r, cells in enumerate(new.rows, start=1):
@@ -181,4 +192,31 @@ def write_openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str],
             ws.column_dimensions[get_column_letter(col)].width = width
         if new.freeze:
             ws.freeze_panes = new.freeze
+        for r0, c0, r1, c1 in new.merges:
+            ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+        for r, height in new.heights.items():
+            ws.row_dimensions[r].height = height
+        _page(ws, new.page)
     wb.save(target)
+
+
+def _page(ws: Worksheet, page: Page) -> None:
+    """A4, one page wide, margins, the footer, repeated rows and page breaks."""
+    left, right, top, bottom, header, footer = MARGINS
+    ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom,
+                                  header=header, footer=footer)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if page.landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    left_text, centre, right_text = page.footer
+    odd = ws.oddFooter
+    if odd is not None:
+        odd.left.text = left_text or None
+        odd.center.text = centre or None
+        odd.right.text = right_text or None
+    if page.repeat_rows:
+        ws.print_title_rows = f"{page.repeat_rows[0]}:{page.repeat_rows[1]}"
+    for r in page.breaks:
+        ws.row_breaks.append(Break(id=r - 1))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .. import messages, ooxml
+from .. import messages, ooxml, textfit
 from ..copyplan import ERROR_COLOR, HEADER, WARNING_COLOR, CopyPlan, Overlay, SheetEdits, Style
 from ..errors import RejectedFile
 from ..model import FileReport, Finding, Grid, Options, Table
@@ -100,6 +100,11 @@ class Sheet:
             return
         self.edits.cells[(row, col)] = (value, style)
 
+    def need(self, row: int, height: float) -> None:
+        """Row ``row`` must be at least ``height`` points tall to show the tool's texts."""
+        if height > textfit.MIN_HEIGHT and height > self.edits.heights.get(row, 0.0):
+            self.edits.heights[row] = height
+
     def overlay(self, row: int, col: int, fill: str | None = None,
                 border: str | None = None) -> None:
         if (row, col) in self.covered:
@@ -116,31 +121,60 @@ def _findings_by_row(found: Iterable[Finding]) -> dict[int, list[Finding]]:
     return by_row
 
 
+#: the findings column's width, in characters; the computed columns fit their texts, within
+#: these bounds
+FINDINGS_WIDTH = 46.0
+COMPUTED_WIDTH = (10.0, 30.0)
+
+
 def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
-    """Computed columns, row colours, marked cells; returns the computed block's columns."""
+    """Computed columns, row colours, marked cells; returns the computed block's columns.
+    Each row the tool writes into is made as tall as its added texts need (never lower than
+    staff made it)."""
     layout = table.layout
     header = layout.header_row + 1
     last_row = max([header, *[int(r) for r in table.frame.index],
                     *[f.row for f in table.findings if f.row]])
     columns = [*table.kind.computed_columns, ("col.findings", lambda r, lang: None)]
     start = sheet.free_columns(layout.last_column + 2, range(header, last_row + 1), len(columns))
+    values: dict[tuple[int, int], Any] = {}
+    records = list(table.records())
+    for i, (_, value_of) in enumerate(columns[:-1]):
+        for row, rec in records:
+            values[(row, start + i)] = value_of(rec, lang)
+    widths = sheet.edits.widths
     for i, (key, _) in enumerate(columns):
-        sheet.put(header, start + i, messages.text(key, lang), HEADER)
-        sheet.edits.widths[start + i] = 16 if i < 3 else 40
+        col = start + i
+        if i == len(columns) - 1:
+            widths[col] = FINDINGS_WIDTH
+        else:
+            longest = max([textfit.text_width(str(v)) for (_, c), v in values.items()
+                           if c == col and v is not None] or [0.0])
+            widths[col] = min(max(longest + 2, COMPUTED_WIDTH[0]), COMPUTED_WIDTH[1])
+        sheet.put(header, col, messages.text(key, lang), HEADER)
+        note = table.kind.column_note(key, lang)
+        if note:
+            sheet.edits.comments[(header, col)] = note
+        sheet.need(header, textfit.height_needed(messages.text(key, lang), widths[col],
+                                                 bold=True))
     table_cols = range(layout.first_column + 1, layout.last_column + 2)
     plain = Style(border="box", wrap=True)
-    for row, rec in table.records():
+    for row, rec in records:
         colour = table.kind.row_fill(rec)
         if colour is not None:
             sheet.edits.row_fills[row] = (table_cols.start, table_cols.stop - 1, colour)
         style = Style(border="box", wrap=True, fill=colour) if colour else plain
-        for i, (_, value_of) in enumerate(columns[:-1]):
-            sheet.put(row, start + i, value_of(rec, lang), style)
+        for i in range(len(columns) - 1):
+            value = values[(row, start + i)]
+            sheet.put(row, start + i, value, style)
+            if value is not None:
+                sheet.need(row, textfit.height_needed(value, widths[start + i]))
     findings_col = start + len(columns) - 1
     for row, found in _findings_by_row(table.findings).items():
         texts = "\n".join(f"• {messages.render(f, lang)}" for f in found)
         colour = ERROR_COLOR if any(f.is_error for f in found) else WARNING_COLOR
         sheet.put(row, findings_col, texts, Style(border="box", wrap=True, color=colour))
+        sheet.need(row, textfit.height_needed(texts, FINDINGS_WIDTH))
         for f in found:
             if f.column is None:
                 continue
@@ -152,23 +186,17 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
     return start, findings_col
 
 
-def write_legend(sheet: Sheet, header: int, first_col: int, after_col: int,
-                 entries: list[tuple[str, Style]], lang: str) -> None:
-    """The colour legend: on the row above the header, over the computed columns, when that
-    row is free there; else in a column of its own right of them."""
-    entries = [*entries, (messages.text("legend.finding", lang), Style(border="mark"))]
-    cells = len(entries) + 1
-    if header > 1 and not any(
-        sheet.occupied(header - 1, c) for c in range(first_col, first_col + cells)
-    ):
-        places = [(header - 1, first_col + i) for i in range(cells)]
-    else:
-        col = sheet.free_columns(after_col + 2, range(header, header + cells), 1)
-        places = [(header + i, col) for i in range(cells)]
-        sheet.edits.widths[col] = 24
-    sheet.put(*places[0], messages.text("legend.title", lang), Style(bold=True))
-    for (row, col), (label, style) in zip(places[1:], entries, strict=True):
-        sheet.put(row, col, label, style)
+def write_legend(sheet: Sheet, header: int, after_col: int, entries: list[tuple[str, Style]],
+                 lang: str) -> None:
+    """The colour legend, in a column of its own right of the computed columns, from the
+    header row down, as wide as its longest label."""
+    entries = [(messages.text("legend.title", lang), Style(bold=True)), *entries,
+               (messages.text("legend.finding", lang), Style(border="mark"))]
+    col = sheet.free_columns(after_col + 2, range(header, header + len(entries)), 1)
+    sheet.edits.widths[col] = max(textfit.text_width(label, bold=style.bold) + 2
+                                  for label, style in entries)
+    for i, (label, style) in enumerate(entries):
+        sheet.put(header + i, col, label, style)
 
 
 def plan_copy(report: FileReport, findings: tuple[Finding, ...], options: Options,
@@ -184,8 +212,8 @@ def plan_copy(report: FileReport, findings: tuple[Finding, ...], options: Option
             continue
         edits = plan.edits.setdefault(title, SheetEdits(title))
         sheet = Sheet(table.grid, edits)
-        start, findings_col = annotate_table(sheet, table, lang)
-        write_legend(sheet, table.header_row, start, findings_col, table.kind.legend(lang), lang)
+        _, findings_col = annotate_table(sheet, table, lang)
+        write_legend(sheet, table.header_row, findings_col, table.kind.legend(lang), lang)
     taken = set(titles.values())
 
     def free_title(wanted: str) -> str:
@@ -194,8 +222,9 @@ def plan_copy(report: FileReport, findings: tuple[Finding, ...], options: Option
     t = messages.text
     plan.new_sheets.append(summary_sheet(report, findings, options,
                                          free_title(t("sheet.summary", lang))))
-    plan.new_sheets.append(findings_sheet(findings, lang, titles,
-                                          free_title(t("sheet.findings", lang))))
+    plan.new_sheets.append(findings_sheet(findings, options, titles,
+                                          free_title(t("sheet.findings", lang)),
+                                          report.input.name))
     for table in report.tables:
         plan.new_sheets.extend(table.kind.extra_sheets(table, options, free_title))
     return plan

@@ -73,6 +73,12 @@ class BaseKind:
     def legend(self, lang: str) -> list[tuple[str, Style]]:
         return []
 
+    def column_note(self, key: str, lang: str) -> str | None:
+        return None
+
+    def headline(self, table: Table, lang: str) -> str:
+        return ""
+
     def summary(self, out: SheetWriter, table: Table, options: Options) -> None:
         return None
 

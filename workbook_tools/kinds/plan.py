@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -28,8 +28,11 @@ STATUS_FILL: dict[str, str] = {
 }
 
 
-def _iso(v: Any) -> Any:
-    return v.isoformat() if isinstance(v, date) else None
+def _day(v: Any) -> date | None:
+    """A due date as the copy writes it: a real date (shown 25.11.2026)."""
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None
 
 
 def _status(rec: dict[str, Any], lang: str) -> str | None:
@@ -41,8 +44,8 @@ class PlanKind(BaseKind):
     name = "plan"
     parsers = {"deadline": rules.parse_deadline_cell}
     computed_columns: tuple[Column, ...] = (
-        ("col.due_start", lambda r, lang: _iso(r.get("due_start"))),
-        ("col.due_end", lambda r, lang: _iso(r.get("due_end"))),
+        ("col.due_start", lambda r, lang: _day(r.get("due_start"))),
+        ("col.due_end", lambda r, lang: _day(r.get("due_end"))),
         ("col.recurring", lambda r, lang: messages.text("word.yes", lang) if r.get("recurring")
          else None),
         ("col.status", _status),
@@ -75,65 +78,123 @@ class PlanKind(BaseKind):
             return bool(rec.get(name)) if plain(rec.get(name)) is not None else False
         return plain(rec.get(name))
 
+    def headline(self, table: Table, lang: str) -> str:
+        """"18 иш-чара: 5 мөөнөтү өттү, 2 мөөнөтү 30 күндүн ичинде бүтөт"."""
+        counts = Counter(table.frame["status"])
+        parts = [f"{counts[s]} {messages.text(f'status.{s}', lang).lower()}"
+                 for s in ("overdue", "due_soon") if counts.get(s)]
+        head = messages.counted(len(table.frame), "cli.plan", lang)
+        return f"{head}: {', '.join(parts)}" if parts else head
+
     def summary(self, out: SheetWriter, table: Table, options: Options) -> None:
-        """Activities by status, the overdue list, counts by executor and by funding source."""
+        """Activities by status, the overdue list with executors, counts by executor and by
+        funding source; each a block of its own."""
         lang = out.lang
         t = messages.text
         frame = table.frame
-        out.line(f"{t('summary.sheet', lang)}: {table.sheet} — {t('plan.as_of', lang)} "
-                 f"{options.day.isoformat()}", bold=True)
+        day = messages.day_text(options.day)
+        out.text(f"{t('summary.sheet', lang)}: {table.sheet} — {t('plan.as_of', lang, date=day)}",
+                 bold=True)
         out.gap()
-        out.line(t("plan.by_status", lang), t("summary.count", lang), bold=True, border="box")
+        out.block()
+        out.line(t("plan.by_status", lang), t("summary.count", lang), spans=[2, 1], bold=True,
+                 border="box")
         counts = Counter(frame["status"])
         for s in rules.STATUSES:
-            out.line(t(f"status.{s}", lang), counts.get(s, 0), fills=[STATUS_FILL[s]],
-                     border="box")
-        out.line(t("summary.total", lang), len(frame), bold=True, border="box")
+            out.line(t(f"status.{s}", lang), counts.get(s, 0), spans=[2, 1],
+                     fills=[STATUS_FILL[s]], border="box")
+        out.line(t("summary.total", lang), len(frame), spans=[2, 1], bold=True, border="box")
         out.gap()
-        out.line(t("plan.overdue", lang), bold=True)
-        out.line(t("summary.row", lang), t("plan.activity", lang), t("plan.deadline", lang),
-                 t("plan.responsible", lang), bold=True, border="box")
-        for row, rec in table.records():
-            if rec.get("status") == "overdue":
-                out.line(row, rec.get("activity") or "", rec.get("deadline_raw") or "",
-                         rec.get("responsible") or "", border="box",
-                         fills=[STATUS_FILL["overdue"]])
+        out.block()
+        out.text(t("plan.overdue", lang), bold=True)
+        overdue = [(row, rec) for row, rec in table.records() if rec.get("status") == "overdue"]
+        if overdue:
+            out.line(t("plan.number", lang), t("plan.activity", lang), t("plan.deadline", lang),
+                     t("plan.responsible", lang), spans=[1, 1, 2, 3], bold=True, border="box")
+        else:
+            out.text(t("plan.no_overdue", lang))
+        for _, rec in overdue:
+            out.line(_number(rec), rec.get("activity") or "", rec.get("deadline_raw") or "",
+                     rec.get("responsible") or "", spans=[1, 1, 2, 3], border="box",
+                     fills=[STATUS_FILL["overdue"]])
         out.gap()
         for key, title in (("responsible", "plan.by_responsible"), ("funding", "plan.by_funding")):
             if key not in frame:
                 continue
-            out.line(t(title, lang), t("summary.count", lang), bold=True, border="box")
-            by = Counter(v if isinstance(v, str) and v else "—" for v in frame[key])
+            out.block()
+            out.line(t(title, lang), t("summary.count", lang), spans=[2, 1], bold=True,
+                     border="box")
+            missing = t("plan.not_given", lang)
+            by = Counter(v if isinstance(v, str) and v else missing for v in frame[key])
             for name, n in sorted(by.items(), key=lambda kv: (-kv[1], kv[0])):
-                out.line(name, n, border="box")
+                out.line(name, n, spans=[2, 1], border="box")
             out.gap()
 
     def extra_sheets(self, table: Table, options: Options,
                      title: Callable[[str], str]) -> list[NewSheet]:
-        """The yearly report sheet: activities due in year N or recurring, ready to complete."""
+        """The report to send by 1 February: the plan's own № and sections, each activity due
+        in the year or recurring, its status, and columns for staff to complete; to whom, the
+        due date, and the signature lines."""
         lang = options.lang
         t = messages.text
         year = options.year
-        sheet = NewSheet(title(t("sheet.yearly", lang, year=year)), freeze="A5",
-                         widths=dict(enumerate((8, 30, 36, 60, 20, 44, 24, 16, 40), start=1)))
+        widths = dict(enumerate(YEARLY_WIDTHS, start=1))
+        sheet = NewSheet(title(t("sheet.yearly", lang, year=year)), widths=widths)
         out = SheetWriter(sheet, lang)
-        out.line(t("yearly.title", lang, year=year, due=year + 1), bold=True, size=13)
-        out.line(f"{t('summary.sheet', lang)}: {table.sheet}")
+        out.text(t("yearly.title", lang, year=year), bold=True, size=13)
+        out.text(t("yearly.to", lang))
+        out.text(t("yearly.due", lang, date=messages.day_text(date(year + 1, 2, 1))))
+        out.text(t("yearly.source", lang, file=table.source_name, sheet=table.sheet,
+                   date=messages.day_text(options.day)))
         out.gap()
-        out.line(t("summary.row", lang), t("summary.section", lang), t("plan.task", lang),
-                 t("plan.activity", lang), t("plan.deadline", lang), t("plan.expected", lang),
-                 t("plan.responsible", lang), t("col.status", lang), t("yearly.done_note", lang),
-                 bold=True, fills=[HEADER_FILL] * 9, border="box")
-        for row, rec in table.records():
+        head = out.row
+        out.line(t("plan.number", lang), t("plan.task", lang), t("plan.activity", lang),
+                 t("plan.deadline", lang), t("plan.expected", lang), t("plan.responsible", lang),
+                 t("col.status", lang), t("yearly.done_note", lang), t("yearly.indicators", lang),
+                 t("yearly.delay", lang), bold=True, fills=[HEADER_FILL] * 10, border="box")
+        section: Any = None
+        shown = 0
+        for _, rec in table.records():
             if not rules.in_year(rec, year):
                 continue
+            if rec.get("section") and rec.get("section") != section:
+                section = rec.get("section")
+                out.line(section, spans=[len(YEARLY_WIDTHS)], bold=True, border="box")
             deadline = rec.get("deadline_raw")
-            out.line(row, rec.get("section") or "", rec.get("task") or "",
-                     rec.get("activity") or "", "" if deadline is None else str(deadline),
-                     rec.get("expected") or "", rec.get("responsible") or "",
-                     t(f"status.{rec['status']}", lang), "", border="box",
-                     fills=[None] * 7 + [STATUS_FILL[rec["status"]]])
+            status = rec.get("status")
+            out.line(_number(rec), rec.get("task") or "", rec.get("activity") or "",
+                     "" if deadline is None else str(deadline), rec.get("expected") or "",
+                     rec.get("responsible") or "",
+                     t(f"status.{status}", lang) if isinstance(status, str) else "",
+                     "", "", "", border="box",
+                     fills=[None] * 6 + [STATUS_FILL.get(str(status))])
+            shown += 1
+        if not shown:
+            out.text(t("yearly.none", lang, year=year))
+        out.gap()
+        out.block()
+        out.text(t("yearly.prepared", lang))
+        out.gap()
+        out.text(t("yearly.approved", lang))
+        out.finish(landscape=True, repeat_rows=(head, head),
+                   footer=(table.source_name.replace("&", "&&"), "&A",
+                           t("page.footer", lang)))
         return [sheet]
+
+
+#: The yearly report's columns: №, task, activity, deadline, expected result, executor,
+#: status, and three for staff to complete.
+YEARLY_WIDTHS = (5.0, 22.0, 34.0, 13.0, 26.0, 16.0, 13.0, 26.0, 20.0, 18.0)
+
+
+def _number(rec: dict[str, Any]) -> Any:
+    """The plan's own № of an activity, as staff wrote it."""
+    number = plain(rec.get("number"))
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    if isinstance(number, str) and number.strip().isdigit():
+        return int(number)
+    return "" if number is None else number
 
 
 PLAN = PlanKind()

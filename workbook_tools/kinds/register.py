@@ -34,7 +34,8 @@ class RegisterKind(BaseKind):
         ("col.sum", lambda r, lang: None if pd.isna(r.get("score")) else int(r["score"])),
         ("col.level", lambda r, lang: level_text(r.get("level"), lang)),
         ("col.residual", lambda r, lang: level_text(r.get("residual_level"), lang)),
-        ("col.measure", lambda r, lang: messages.text(r["measure"], lang)
+        ("col.measure", lambda r, lang: messages.text(
+            r["measure"].replace("measure.", "measure_short."), lang)
          if isinstance(r.get("measure"), str) else None),
     )
     json_fields = (
@@ -65,6 +66,25 @@ class RegisterKind(BaseKind):
         level = rec.get("level")
         return matrix.LEVEL_FILL.get(Level(level)) if isinstance(level, str) else None
 
+    def column_note(self, key: str, lang: str) -> str | None:
+        """The measure's cells hold it in a few words; the note on its header, the whole of
+        point 6, level by level."""
+        if key != "col.measure":
+            return None
+        return "\n".join(f"{messages.level_name(lvl, lang)}: {messages.text(code, lang)}"
+                         for lvl, code in matrix.MEASURE_KEY.items() if lvl in SHOWN_LEVELS)
+
+    def headline(self, table: Table, lang: str) -> str:
+        """"12 тобокелдик: 3 жогорку, 5 орточо, 4 төмөнкү"."""
+        counts = Counter(v for v in table.frame["level"] if isinstance(v, str))
+        parts = [f"{counts[lvl.value]} {messages.level_name(lvl, lang).lower()}"
+                 for lvl in SHOWN_LEVELS if counts.get(lvl.value)]
+        unscored = len(table.frame) - sum(counts.values())
+        if unscored:
+            parts.append(f"{unscored} {messages.level_name(None, lang).lower()}")
+        head = messages.counted(len(table.frame), "cli.register", lang)
+        return f"{head}: {', '.join(parts)}" if parts else head
+
     def legend(self, lang: str) -> list[tuple[str, Style]]:
         return [(messages.level_name(lvl, lang), Style(fill=matrix.LEVEL_FILL[lvl]))
                 for lvl in SHOWN_LEVELS]
@@ -75,56 +95,72 @@ class RegisterKind(BaseKind):
         return plain(rec.get(name))
 
     def summary(self, out: SheetWriter, table: Table, options: Options) -> None:
-        """Counts by level and by section, the heat map, and the high risks."""
+        """Counts by level and by kind of function, the heat map, and the high risks under the
+        management measure point 6 requires for them; each a block of its own."""
         lang = out.lang
         t = messages.text
         fills = matrix.LEVEL_FILL
         frame = table.frame
         levels = [lv if isinstance(lv, str) else None for lv in frame["level"]]
-        out.line(f"{t('summary.sheet', lang)}: {table.sheet}", bold=True)
+        out.text(f"{t('summary.sheet', lang)}: {table.sheet}", bold=True)
         lowered = messages.level_name(options.residual.low_becomes, lang)
-        out.line(t("summary.residual_rule", lang, low_becomes=lowered))
+        out.text(t("summary.residual_rule", lang, low_becomes=lowered))
         out.gap()
-        out.line(t("summary.by_level", lang), t("summary.count", lang), bold=True, border="box")
+        out.block()
+        out.line(t("summary.by_level", lang), t("summary.count", lang), spans=[2, 1],
+                 bold=True, border="box")
         counts = Counter(levels)
         for lvl in SHOWN_LEVELS:
-            out.line(messages.level_name(lvl, lang), counts.get(lvl.value, 0),
+            out.line(messages.level_name(lvl, lang), counts.get(lvl.value, 0), spans=[2, 1],
                      fills=[fills[lvl], None], border="box")
-        out.line(messages.level_name(None, lang), counts.get(None, 0), border="box")
-        out.line(t("summary.total", lang), len(levels), bold=True, border="box")
+        out.line(messages.level_name(None, lang), counts.get(None, 0), spans=[2, 1],
+                 border="box")
+        out.line(t("summary.total", lang), len(levels), spans=[2, 1], bold=True, border="box")
         out.gap()
-        # by section
+        out.block()
         out.line(t("summary.by_section", lang),
                  *[messages.level_name(x, lang) for x in SHOWN_LEVELS],
-                 messages.level_name(None, lang), t("summary.total", lang), bold=True,
-                 border="box", fills=[None, *[fills[x] for x in SHOWN_LEVELS]])
+                 messages.level_name(None, lang), t("summary.total", lang), spans=[2],
+                 bold=True, border="box", fills=[None, *[fills[x] for x in SHOWN_LEVELS]])
         sections: dict[str, Counter[str | None]] = {}
         for sec, level in zip(frame["section"], levels, strict=True):
             name = sec if isinstance(sec, str) and sec else t("summary.no_section", lang)
             sections.setdefault(name, Counter())[level] += 1
         for name, c in sections.items():
             out.line(name, *[c.get(x.value, 0) for x in SHOWN_LEVELS], c.get(None, 0),
-                     sum(c.values()), border="box")
+                     sum(c.values()), spans=[2], border="box")
         out.gap()
+        out.block()
         self._heat_map(out, frame, levels)
-        # high risks
+        out.block()
+        self._high_risks(out, table)
+
+    @staticmethod
+    def _high_risks(out: SheetWriter, table: Table) -> None:
+        """The high risks: row, risk, kind of function, under the measure point 6 requires."""
+        lang = out.lang
+        t = messages.text
         high = Level.HIGH
-        out.line(t("summary.high_risks", lang), bold=True)
-        out.line(t(matrix.MEASURE_KEY[high], lang))
-        out.line(t("summary.row", lang), t("summary.section", lang), t("summary.risk", lang),
-                 bold=True, border="box")
-        for row, rec in table.records():
-            if rec.get("level") == high.value:
-                risk = rec.get("cases") or rec.get("function") or ""
-                out.line(row, rec.get("section") or "", risk, fills=[fills[high]],
-                         border="box")
+        out.text(t("summary.high_risks", lang), bold=True)
+        rows = [(row, rec) for row, rec in table.records() if rec.get("level") == high.value]
+        if not rows:
+            out.text(t("summary.no_high", lang))
+            return
+        measure = t(matrix.MEASURE_KEY[high], lang)
+        out.text(t("summary.high_measure", lang, measure=measure[:1].lower() + measure[1:]))
+        out.line(t("summary.row", lang), t("summary.risk", lang), t("summary.section", lang),
+                 spans=[1, 1, 5], bold=True, border="box")
+        for row, rec in rows:
+            risk = rec.get("cases") or rec.get("function") or ""
+            out.line(row, risk, rec.get("section") or "", spans=[1, 1, 5],
+                     fills=[matrix.LEVEL_FILL[high]], border="box")
         out.gap()
 
     @staticmethod
     def _heat_map(out: SheetWriter, frame: pd.DataFrame, levels: list[str | None]) -> None:
         """The 3x3 probability-by-harm map with the number of risks in each cell."""
         lang = out.lang
-        out.line(messages.text("summary.heatmap", lang), bold=True)
+        out.text(messages.text("summary.heatmap", lang), bold=True)
         pairs = Counter(
             (int(p), int(h))
             for p, h, lvl in zip(frame.get("probability", []), frame.get("harm", []), levels,
@@ -133,14 +169,15 @@ class RegisterKind(BaseKind):
         )
         points = matrix.VALID_POINTS
         scale = {p: f"{p} ({messages.level_name(matrix.POINTS_SCALE[p], lang)})" for p in points}
-        out.line("", *[scale[h] for h in points], bold=True, border="box")
+        out.line(messages.text("summary.heatmap.corner", lang), *[scale[h] for h in points],
+                 spans=[2], bold=True, border="box")
         for p in points:
             cells = [pairs.get((p, h), 0) for h in points]
             row_fills: list[str | None] = [None]
             for h in points:
                 level = matrix.level_for_sum(matrix.score_sum(p, h))
                 row_fills.append(matrix.LEVEL_FILL[level] if level else None)
-            out.line(scale[p], *cells, fills=row_fills, border="box")
+            out.line(scale[p], *cells, spans=[2], fills=row_fills, border="box")
         out.gap()
 
 

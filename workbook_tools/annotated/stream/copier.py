@@ -49,6 +49,7 @@ from ...ooxml import (
     WORKBOOK,
     WORKBOOK_TYPES,
     Rel,
+    quoted_title,
     rels_name,
     resolve,
     source_of,
@@ -68,7 +69,7 @@ from .worksheet import (
     set_widths,
     stretch_dimension,
 )
-from .xmltext import decode, esc_attr, rel_id_attr
+from .xmltext import decode, esc, esc_attr, rel_id_attr
 
 __all__ = ["Copier", "StreamUnsupported", "write_stream"]
 
@@ -135,6 +136,7 @@ class Copier(Package):
             if end < 0:
                 raise StreamUnsupported("workbook.xml: <sheets> not closed")
             out = out[:end] + "".join(self._new_sheet_elements) + out[end:]
+            out = self._print_titles(out, len(self.sheet_ids) - len(self.plan.new_sheets))
         if out != workbook:
             self.replace[WORKBOOK] = out.encode("utf-8")
         if self.wb_rels != self.rels(WORKBOOK):
@@ -283,6 +285,28 @@ class Copier(Package):
         self._new_sheet_elements.append(
             f'<sheet name="{esc_attr(new.title)}" sheetId="{sheet_id}" '
             f"{rel_id_attr(workbook, 'workbook', rid)}/>")
+
+    def _print_titles(self, workbook: str, first: int) -> str:
+        """workbook.xml with the rows the new sheets repeat on every printed page
+        (``_xlnm.Print_Titles``, one per sheet, by its index)."""
+        names = "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{first + i}">'
+            f"{esc(quoted_title(new.title))}!${new.page.repeat_rows[0]}:"
+            f"${new.page.repeat_rows[1]}</definedName>"
+            for i, new in enumerate(self.plan.new_sheets) if new.page.repeat_rows)
+        if not names:
+            return workbook
+        m = re.search(r"<definedNames\b[^>]*?(/?)>", workbook)
+        if m is not None and not m.group(1):
+            return workbook[:m.end()] + names + workbook[m.end():]
+        if m is not None:  # an empty <definedNames/>: ours take its place
+            return workbook[:m.start()] + f"<definedNames>{names}</definedNames>" + workbook[
+                m.end():]
+        ends = [workbook.find(f"</{tag}>") + len(tag) + 3
+                for tag in ("sheets", "functionGroups", "externalReferences")
+                if f"</{tag}>" in workbook]
+        after = max(ends)
+        return workbook[:after] + "<definedNames>" + names + "</definedNames>" + workbook[after:]
 
     # writing
     def write(self, target: Path) -> None:

@@ -3,12 +3,12 @@ internal hyperlinks and sheet view with frozen panes."""
 
 from __future__ import annotations
 
-from ...copyplan import NewSheet
-from ...ooxml import MAIN_NS, REL_NS, a1, column_letter, parse_ref
+from ...copyplan import MARGINS, NewSheet, Page
+from ...ooxml import MAIN_NS, REL_NS, a1, column_letter, parse_ref, range_ref
 from .cells import cell_value, cell_xml
 from .errors import StreamUnsupported
 from .styles import Styles
-from .xmltext import XML_DECL, esc_attr
+from .xmltext import XML_DECL, esc, esc_attr
 
 
 def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
@@ -16,6 +16,8 @@ def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
     rows: list[str] = []
     max_col = 0
     for r, cells in enumerate(new.rows, start=1):
+        height = new.heights.get(r)
+        row_tag = f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">'
         out = []
         for c, (value, style) in enumerate(cells, start=1):
             v = cell_value(value)
@@ -24,13 +26,14 @@ def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
                 continue
             out.append(cell_xml(a1(r, c), xf, v))
             max_col = max(max_col, c)
-        if out:
-            rows.append(f'<row r="{r}">' + "".join(out) + "</row>")
+        if out or height:
+            rows.append(row_tag + "".join(out) + "</row>")
     for _r, c in new.links:
         max_col = max(max_col, c)
     max_row = max([len(new.rows), *(r for r, _ in new.links)], default=0)
     dim = f"A1:{column_letter(max_col)}{max_row}" if max_row and max_col else "A1"
     parts = [XML_DECL, f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
              f'<dimension ref="{dim}"/>', sheet_views(new.freeze),
              '<sheetFormatPr defaultRowHeight="15"/>']
     if new.widths:
@@ -38,13 +41,35 @@ def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
             f'<col min="{c}" max="{c}" width="{float(w):g}" customWidth="1"/>'
             for c, w in sorted(new.widths.items())) + "</cols>")
     parts.append("<sheetData>" + "".join(rows) + "</sheetData>")
+    if new.merges:
+        parts.append(f'<mergeCells count="{len(new.merges)}">' + "".join(
+            f'<mergeCell ref="{range_ref(*m)}"/>' for m in new.merges) + "</mergeCells>")
     if new.links:
         parts.append("<hyperlinks>" + "".join(
             f'<hyperlink ref="{a1(r, c)}" location="{esc_attr(loc)}"/>'
             for (r, c), loc in sorted(new.links.items())) + "</hyperlinks>")
-    parts.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
-                 'footer="0.5"/></worksheet>')
+    parts.append(page_xml(new.page))
+    parts.append("</worksheet>")
     return "".join(parts)
+
+
+def page_xml(page: Page) -> str:
+    """Margins, A4 fitted to one page wide, the footer and the page breaks."""
+    left, right, top, bottom, header, footer = MARGINS
+    orientation = "landscape" if page.landscape else "portrait"
+    xml = (f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" '
+           f'header="{header}" footer="{footer}"/>'
+           f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" '
+           f'fitToHeight="0"/>')
+    parts = zip(("&L", "&C", "&R"), page.footer, strict=True)
+    text = "".join(code + part for code, part in parts if part)
+    if text:
+        xml += f"<headerFooter><oddFooter>{esc(text)}</oddFooter></headerFooter>"
+    if page.breaks:
+        xml += f'<rowBreaks count="{len(page.breaks)}" manualBreakCount="{len(page.breaks)}">'
+        xml += "".join(f'<brk id="{r - 1}" max="16383" man="1"/>' for r in page.breaks)
+        xml += "</rowBreaks>"
+    return xml
 
 
 def sheet_views(freeze: str | None) -> str:

@@ -17,7 +17,7 @@ from .cells import cell_value, cell_xml
 from .errors import StreamUnsupported
 from .styles import Styles
 from .worksheet import SheetJob
-from .xmltext import drop_attr, esc, get_attr
+from .xmltext import drop_attr, esc, get_attr, set_attr
 
 #: how many rows go out in one piece
 ROWS_PER_CHUNK = 500
@@ -172,7 +172,22 @@ class Rows:
         if added:
             cells.sort(key=lambda c: c[0])
             row_attrs = drop_attr(row_attrs, "spans")
+        row_attrs = self._height(r, row_attrs)
         return f"<row{row_attrs}>" + "".join(x for _, x in cells) + "</row>"
+
+    def _height(self, r: int, row_attrs: str) -> str:
+        """The row made as tall as the tool's texts in it need; never lower than it was."""
+        edits = self.job.edits
+        need = edits.heights.get(r) if edits is not None else None
+        if not need:
+            return row_attrs
+        try:
+            old = float(get_attr(row_attrs, "ht") or 0)
+        except ValueError:
+            old = 0.0
+        if old >= need:
+            return row_attrs
+        return set_attr(set_attr(row_attrs, "ht", f"{need:g}"), "customHeight", "1")
 
     def _apply(self, r: int, col: int, attrs: str | None, body: str | None, op: Op,
                xml: str) -> str:

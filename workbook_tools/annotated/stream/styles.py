@@ -19,6 +19,9 @@ _FONT_PART = re.compile(r"<(sz|color|name|family|charset|scheme)\b[^>]*?(?:/>|>.
                         re.DOTALL)
 _ARGB = re.compile(r"[0-9A-Fa-f]{6}(?:[0-9A-Fa-f]{2})?")
 _SECTIONS = {"fonts": r"<font\b", "fills": r"<fill\b", "borders": r"<border\b"}
+_NUMFMT = re.compile(r"<numFmt\b([^>]*?)/?>")
+#: how the dates the tool writes are shown: as people write them
+DATE_FORMAT = "DD.MM.YYYY"
 _SIDE = {"box": ("thin", "FF808080"), "mark": ("medium", "FFC00000")}
 
 
@@ -58,6 +61,8 @@ class Styles:
             for m in _FONT_PART.finditer(first.group(0)):
                 self.font0.setdefault(m.group(1), m.group(0))
         self.added: dict[str, list[str]] = {name: [] for name in _SECTIONS}
+        self._date_fmt: int | None = None
+        self._new_numfmt: str | None = None
         self._parts: dict[Any, int] = {}
         self._xf: dict[Any, int] = {}
 
@@ -141,6 +146,8 @@ class Styles:
         if found is not None:
             return found
         changes: dict[str, int] = {}
+        if numfmt == 14:  # a date: written as people write it, whatever the locale
+            numfmt = self.date_format()
         if numfmt is not None:
             changes["numFmtId"] = numfmt
         if style is not None:
@@ -173,8 +180,37 @@ class Styles:
     def changed(self) -> bool:
         return len(self.xfs) > self.base_xfs
 
+    def date_format(self) -> int:
+        """The id of the number format DATE_FORMAT (25.11.2026), added when missing."""
+        if self._date_fmt is not None:
+            return self._date_fmt
+        ids = [0]
+        for m in _NUMFMT.finditer(self.text):
+            fid, code = get_attr(m.group(1), "numFmtId"), get_attr(m.group(1), "formatCode")
+            if fid and fid.isdigit():
+                if code == DATE_FORMAT:
+                    self._date_fmt = int(fid)
+                    return self._date_fmt
+                ids.append(int(fid))
+        self._date_fmt = max(163, *ids) + 1
+        self._new_numfmt = f'<numFmt numFmtId="{self._date_fmt}" formatCode="{DATE_FORMAT}"/>'
+        return self._date_fmt
+
     def render(self) -> bytes:
         text = self.text
+        if self._new_numfmt:
+            m = re.search(r"<numFmts\b([^>]*?)(/?)>", text)
+            if m is not None and not m.group(2):
+                count = len(_NUMFMT.findall(text)) + 1
+                tag = f"<numFmts{set_attr(m.group(1), 'count', str(count))}>"
+                text = text[:m.start()] + tag + self._new_numfmt + text[m.end():]
+            else:
+                if m is not None:  # an empty <numFmts/>
+                    text = text[:m.start()] + text[m.end():]
+                root = re.search(r"<styleSheet\b[^>]*>", text)
+                assert root is not None
+                text = (text[:root.end()] + f'<numFmts count="1">{self._new_numfmt}</numFmts>'
+                        + text[root.end():])
         for name in (*_SECTIONS, "cellXfs"):
             if name == "cellXfs":
                 new, total = self.xfs[self.base_xfs:], len(self.xfs)
