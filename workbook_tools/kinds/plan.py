@@ -23,6 +23,7 @@ STATUS_FILL: dict[str, str] = {
     "overdue": "FFFFC7CE",
     "due_soon": "FFFFEB9C",
     "on_track": "FFDDEBF7",
+    "ongoing": "FFE4DFEC",
     "done": "FFC6EFCE",
     "no_deadline": "FFE7E6E6",
 }
@@ -45,11 +46,13 @@ class PlanKind(BaseKind):
         ("col.due_end", lambda r, lang: _iso(r.get("due_end"))),
         ("col.recurring", lambda r, lang: messages.text("word.yes", lang) if r.get("recurring")
          else None),
+        ("col.next_due", lambda r, lang: r["next_due"] if isinstance(r.get("next_due"), date)
+         else None),
         ("col.status", _status),
     )
     json_fields = (
         "row", "section", "task", "activity", "deadline", "due_start", "due_end", "recurring",
-        "responsible", "funding", "status",
+        "next_due", "responsible", "funding", "status",
     )
 
     def analyse(self, frame: pd.DataFrame, layout: Layout, sheet: str,
@@ -103,8 +106,7 @@ class PlanKind(BaseKind):
             if key not in frame:
                 continue
             out.line(t(title, lang), t("summary.count", lang), bold=True, border="box")
-            by = Counter(v if isinstance(v, str) and v else "—" for v in frame[key])
-            for name, n in sorted(by.items(), key=lambda kv: (-kv[1], kv[0])):
+            for name, n in rules.count_names(frame[key]):
                 out.line(name, n, border="box")
             out.gap()
 
