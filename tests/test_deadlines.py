@@ -137,7 +137,51 @@ PARSED = [
 
 @pytest.mark.parametrize(("text", "dates", "recurring"), PARSED, ids=[c[0] for c in PARSED])
 def test_parses(text: str, dates: tuple[date | None, date | None], recurring: bool) -> None:
-    assert parse_deadline(text) == Deadline(dates[0], dates[1], recurring)
+    got = parse_deadline(text)
+    assert (got.due_start, got.due_end, got.recurring) == (dates[0], dates[1], recurring)
+
+
+# text -> (due_start, due_end), how often it recurs, the day of each year it is due by
+RECURRING = [
+    ("жыл сайын", NONE, "year", None),
+    ("ежегодно", NONE, "year", None),
+    ("ар жылы", NONE, "year", None),
+    ("постоянно", NONE, "continuous", None),
+    ("на постоянной основе", NONE, "continuous", None),
+    ("туруктуу", NONE, "continuous", None),
+    ("үзгүлтүксүз", NONE, "continuous", None),
+    ("ежеквартально", NONE, "quarter", None),
+    ("квартал сайын", NONE, "quarter", None),
+    ("ай сайын", NONE, "month", None),
+    ("ежемесячно", NONE, "month", None),
+    ("ежегодно до 1 февраля", NONE, "year", (2, 1)),
+    ("жыл сайын 1-февралга чейин", NONE, "year", (2, 1)),
+    ("постоянно, до 1 февраля", NONE, "year", (2, 1)),  # a day makes it yearly
+    ("ежегодно, постоянно", NONE, "year", None),
+    # the documents' own hard date: the yearly report by 1 February of the next year
+    ("Жыл сайын, отчеттук жылдан кийинки жылдын 1-февралынан кечиктирбестен", NONE, "year",
+     (2, 1)),
+    ("ежегодно, не позднее 1 февраля года, следующего за отчетным", NONE, "year", (2, 1)),
+    ("ежегодно до 20 декабря", NONE, "year", (12, 20)),
+    ("2025-2027-жылдар (жыл сайын)", YEARS_2025_2027, "year", None),
+    ("2025-2027 гг., ежеквартально", YEARS_2025_2027, "quarter", None),
+    ("2025-жылдын 3-кварталы", Q3_2025, None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "dates", "every", "day"), RECURRING,
+                         ids=[c[0] for c in RECURRING])
+def test_recurring_deadlines(text: str, dates: tuple[date | None, date | None],
+                             every: str | None, day: tuple[int, int] | None) -> None:
+    got = parse_deadline(text)
+    assert got == Deadline(dates[0], dates[1], every is not None, every, day)
+
+
+@pytest.mark.parametrize("text", ["2025-жылдын 2-жарымы", "2025-жылдын 2-жарым",
+                                  "2025-жылдын 2-жарымында"])
+def test_second_half_without_жылдыгы(text: str) -> None:
+    """The seed's plan writes "2025-жылдын 2-жарым" with no "жылдыгы": still the half year."""
+    assert parse_deadline(text) == Deadline(*H2_2025, False)
 
 
 ERRORS = [

@@ -108,7 +108,7 @@ CASES = [
     (D(date(2025, 7, 1), date(2025, 9, 30), False), None, date(2025, 9, 30), "due_soon"),
     (D(date(2025, 7, 1), date(2025, 9, 30), False), None, date(2025, 8, 31), "due_soon"),
     (D(date(2025, 7, 1), date(2025, 9, 30), False), None, date(2025, 8, 30), "on_track"),
-    (D(None, None, True), None, date(2026, 1, 1), "no_deadline"),
+    (D(None, None, True), None, date(2026, 1, 1), "on_track"),  # жыл сайын: by 31.12.2026
     (D(None, None, False), None, date(2026, 1, 1), "no_deadline"),
     (None, None, date(2026, 1, 1), "no_deadline"),
     # recurring over 2025-2027: due at the end of each year of it
@@ -116,6 +116,17 @@ CASES = [
     (D(date(2025, 1, 1), date(2027, 12, 31), True), None, date(2026, 12, 15), "due_soon"),
     (D(date(2025, 1, 1), date(2027, 12, 31), True), None, date(2028, 1, 1), "overdue"),
     (D(date(2025, 1, 1), date(2027, 12, 31), False), None, date(2026, 12, 15), "on_track"),
+    # recurring and open-ended (issue 9): by the next due day, from --as-of
+    (D(None, None, True, "year"), None, date(2026, 12, 15), "due_soon"),
+    (D(None, None, True, "continuous"), None, date(2026, 12, 15), "ongoing"),
+    (D(None, None, True, "continuous"), "done", date(2026, 12, 15), "done"),
+    (D(None, None, True, "year", (2, 1)), None, date(2026, 11, 25), "on_track"),
+    (D(None, None, True, "year", (2, 1)), None, date(2027, 1, 10), "due_soon"),
+    (D(None, None, True, "year", (2, 1)), None, date(2027, 2, 1), "due_soon"),
+    (D(None, None, True, "year", (2, 1)), None, date(2027, 2, 2), "on_track"),  # next: 2028
+    (D(None, None, True, "quarter"), None, date(2026, 12, 5), "due_soon"),
+    (D(None, None, True, "quarter"), None, date(2026, 11, 25), "on_track"),
+    (D(None, None, True, "month"), None, date(2026, 11, 5), "due_soon"),
 ]
 
 
@@ -129,10 +140,10 @@ def test_status_by_as_of(deadline: Deadline | None, typed: str | None, as_of: da
     ("as_of", "statuses"),
     [
         (date(2025, 3, 1), ["done", "on_track", "on_track", "on_track", "on_track",
-                            "no_deadline"]),
+                            "on_track"]),
         (date(2026, 11, 25), ["done", "on_track", "overdue", "on_track", "on_track",
-                              "no_deadline"]),
-        (date(2028, 2, 1), ["done", "overdue", "overdue", "overdue", "overdue", "no_deadline"]),
+                              "on_track"]),
+        (date(2028, 2, 1), ["done", "overdue", "overdue", "overdue", "overdue", "on_track"]),
     ],
 )
 def test_statuses_of_a_plan_as_of(plan: Path, as_of: date, statuses: list[str]) -> None:
@@ -188,10 +199,50 @@ def test_plan_json_rows(plan: Path) -> None:
         "row": 7, "section": "1. Коррупциянын алдын алуу максатында", "task": "Айкындуулук",
         "activity": "Ички система түзүү", "deadline": "2025-жылдын 3-кварталы",
         "due_start": "2025-07-01", "due_end": "2025-09-30", "recurring": False,
-        "responsible": "айыл өкмөтү", "funding": "Талап кылынбайт", "status": "done",
+        "next_due": None, "responsible": "айыл өкмөтү", "funding": "Талап кылынбайт",
+        "status": "done",
     }
     assert rows[4]["recurring"] is True and rows[4]["due_end"] == "2027-12-31"
     assert rows[5]["recurring"] is True and rows[5]["due_start"] is None
+    assert rows[4]["next_due"] == rows[5]["next_due"] == "2026-12-31"
+
+
+# deadline cell -> the day it is next due by on 25.11.2026, and the status then
+NEXT_DUE = [
+    ("Жыл сайын, отчеттук жылдан кийинки жылдын 1-февралынан кечиктирбестен",
+     date(2027, 2, 1), "on_track"),
+    ("ежегодно до 1 февраля", date(2027, 2, 1), "on_track"),
+    ("ежегодно до 20 декабря", date(2026, 12, 20), "due_soon"),
+    ("ежегодно до 1 ноября", date(2027, 11, 1), "on_track"),
+    ("жыл сайын", date(2026, 12, 31), "on_track"),
+    ("2025-2027-жылдар (жыл сайын)", date(2026, 12, 31), "on_track"),
+    ("2024-2025-жылдар (жыл сайын)", date(2025, 12, 31), "overdue"),
+    ("ежеквартально", date(2026, 12, 31), "on_track"),
+    ("2027-2028-жылдар (жыл сайын)", date(2027, 12, 31), "on_track"),
+    ("ай сайын", date(2026, 11, 30), "due_soon"),
+    ("постоянно", None, "ongoing"),
+    ("туруктуу", None, "ongoing"),
+    ("2025-жылдын 2-жарымы", None, "overdue"),  # not recurring: no next due day
+]
+
+
+@pytest.mark.parametrize(("deadline", "due", "status"), NEXT_DUE, ids=[c[0] for c in NEXT_DUE])
+def test_recurring_deadlines_are_tracked(tmp_path: Path, deadline: str, due: date | None,
+                                         status: str) -> None:
+    """Recurring and open-ended deadlines get the day they are next due by from --as-of and a
+    status from it, instead of "no deadline" (issue 9); the copy shows that day as a date."""
+    path = make_plan(tmp_path / "plan.xlsx", [["1. Бөлүм"], [1, "Милдет", "Отчет", deadline,
+                                                             "Отчет берилди", "айыл өкмөтү"]])
+    report = analyse(path, Options(as_of=date(2026, 11, 25)))
+    assert not [f for f in report.findings if f.code.startswith("deadline.")]
+    frame = report.tables[0].frame
+    assert frame.at[7, "next_due"] == due and frame.at[7, "status"] == status
+    scored = score_file(path, tmp_path / "out", Options(as_of=date(2026, 11, 25)))
+    assert scored.output is not None
+    ws = openpyxl.load_workbook(scored.output)["План"]
+    header = {ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
+    cell = ws.cell(7, header[messages.text("col.next_due")]).value
+    assert (cell.date() if cell is not None else None) == due
 
 
 def test_a_real_date_cell_is_an_iso_deadline(tmp_path: Path) -> None:

@@ -9,19 +9,37 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from . import messages
+from .inputs import expand_paths
 from .model import FileReport, Level, Options, ResidualRule
 from .outputs import report as json_report
 from .pipeline import run_many
+from .rules.days import parse_day
 
 LANG = click.Choice(list(messages.LANGS))
 F = TypeVar("F", bound=Callable[..., None])
+
+
+class Day(click.ParamType):
+    """A day as people write it: 25.11.2026 or 2026-11-25."""
+
+    name = "day"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        day = parse_day(str(value))
+        if day is None:
+            lang = (ctx.params.get("lang") if ctx else None) or messages.DEFAULT_LANG
+            self.fail(messages.text("as_of.unreadable", lang, value=value), param, ctx)
+        return day
 
 
 def _options(f: F) -> F:
@@ -43,13 +61,13 @@ def _options(f: F) -> F:
     )(f)
     f = click.option(
         "--as-of",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=Day(),
         default=None,
         help="Plans: the day statuses are computed for (default: today).",
     )(f)
     f = click.option(
         "--year", "report_year", type=int, default=None,
-        help="Plans: the year of the yearly report (default: the year before --as-of).",
+        help="Plans: the year of the yearly report (default: the year whose report is due next).",
     )(f)
     f = click.option(
         "--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
@@ -58,12 +76,12 @@ def _options(f: F) -> F:
     return f
 
 
-def _make_options(lang: str, low_residual: str, as_of: datetime | None, report_year: int | None,
+def _make_options(lang: str, low_residual: str, as_of: date | None, report_year: int | None,
                   debug: bool) -> Options:
     return Options(
         lang=lang,
         residual=ResidualRule(Level(low_residual)),
-        as_of=as_of.date() if as_of else None,
+        as_of=as_of,
         report_year=report_year,
         debug=debug,
     )
@@ -106,13 +124,16 @@ def _print_text(report: FileReport, lang: str) -> None:
 
 def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Options,
          as_json: bool, plan_path: Path | None = None) -> None:
-    reports = run_many(list(paths), write=write, out_dir=out_dir, options=opts,
+    reports = run_many(expand_paths(paths), write=write, out_dir=out_dir, options=opts,
                        plan_path=plan_path)
     if as_json:
         click.echo(json_report.dumps(reports, opts.lang))
     else:
         for r in reports:
             _print_text(r, opts.lang)
+        if plan_path is not None and not any(r.input == plan_path and r.status == "rejected"
+                                             for r in reports):
+            click.echo(messages.text("plan.taken", opts.lang, name=plan_path.name))
     sys.exit(exit_code(reports))
 
 
@@ -128,7 +149,7 @@ def main() -> None:
               help="Folder for the scored copies (default: beside each input).")
 @_options
 def score(paths: tuple[Path, ...], out_dir: Path | None, lang: str, report_year: int | None,
-          as_of: datetime | None, low_residual: str, as_json: bool, plan_path: Path | None,
+          as_of: date | None, low_residual: str, as_json: bool, plan_path: Path | None,
           debug: bool) -> None:
     """Score workbooks and write a colour-coded copy <name>.scored.xlsx of each.
 
@@ -144,7 +165,7 @@ def score(paths: tuple[Path, ...], out_dir: Path | None, lang: str, report_year:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_options
 def validate(paths: tuple[Path, ...], lang: str, report_year: int | None,
-             as_of: datetime | None, low_residual: str, as_json: bool, plan_path: Path | None,
+             as_of: date | None, low_residual: str, as_json: bool, plan_path: Path | None,
              debug: bool) -> None:
     """Check workbooks and list the findings, without writing anything.
 

@@ -210,7 +210,7 @@ class Options:
     residual: ResidualRule = DEFAULT_RESIDUAL_RULE
     limits: Limits = DEFAULT_LIMITS
     as_of: date | None = None  # plans: the day statuses are computed for (default: today)
-    report_year: int | None = None  # plans: the yearly report's year (default: as_of's - 1)
+    report_year: int | None = None  # plans: the yearly report's year (default: due next)
     debug: bool = False  # let an unexpected exception through instead of a rejection
     #: who writes the copy of an .xlsx: "auto" (streaming, openpyxl when it declines),
     #: "stream" or "openpyxl"
@@ -223,8 +223,13 @@ class Options:
 
     @property
     def year(self) -> int:
-        """The year the yearly report covers: ``report_year``, else the year before ``day``."""
-        return self.report_year or self.day.year - 1
+        """The year the yearly report covers: ``report_year``, else the year whose report is
+        due next (by 1 February of the year after it): until 1 February, the year before
+        ``day``'s; after it, ``day``'s own."""
+        if self.report_year:
+            return self.report_year
+        day = self.day
+        return day.year - 1 if day <= date(day.year, 2, 1) else day.year
 
 
 #: The settings of a run nobody changed.

@@ -22,6 +22,7 @@ import pandas as pd
 from . import messages
 from .annotated.writer import write_scored_copy
 from .errors import RejectedFile, WorkbookToolsError
+from .inputs import own_sheets
 from .kinds import KINDS
 from .model import (
     DEFAULT_OPTIONS,
@@ -35,6 +36,7 @@ from .model import (
     Table,
     TableKind,
     sort_key,
+    warning,
 )
 from .read.locate import MergeMap, find_layout, records
 from .read.reader import read_book
@@ -110,6 +112,15 @@ def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
     return found
 
 
+#: The finding of a scored copy given as input (its own sheets are skipped, no copy is made).
+SCORED_COPY = "file.scored_copy"
+
+
+def is_scored_copy(report: FileReport) -> bool:
+    """Whether the workbook analysed is a copy the tool itself wrote."""
+    return any(f.code == SCORED_COPY for f in report.findings)
+
+
 def analyse_book(
     book: Book,
     options: Options = DEFAULT_OPTIONS,
@@ -124,7 +135,10 @@ def analyse_book(
     rejected (``file.timeout``) between sheets.
     """
     tables: list[Table] = []
+    own = own_sheets(book.sheets)  # a scored copy given on purpose: its added sheets are no tables
     for grid in book.sheets:
+        if grid.name in own:
+            continue
         if started is not None and time.monotonic() - started > options.limits.max_seconds:
             return FileReport.rejected(book.path, "file.timeout",
                                        {"limit": int(options.limits.max_seconds)}, book.format)
@@ -141,6 +155,9 @@ def analyse_book(
         checked.append(replace(t, findings=tuple(sorted((*t.findings, *extra), key=sort_key)))
                        if extra else t)
     findings = tuple(f for t in checked for f in t.findings)
+    if own:
+        findings = (warning(SCORED_COPY, params={"sheets": ", ".join(f"«{n}»" for n in own)}),
+                    *findings)
     status = "errors" if any(f.is_error for f in findings) else "ok"
     return FileReport(book.path, book.format, status, tables=tuple(checked), findings=findings,
                       book=book)
@@ -183,8 +200,8 @@ def score_file(
     report is :func:`analyse`'s, plus the findings of writing the copy (what it neutralised)."""
     path = Path(path)
     report = analyse(path, options, plans)
-    if report.status == "rejected":
-        return report
+    if report.status == "rejected" or is_scored_copy(report):
+        return report  # a copy of a copy would be *.scored.scored.xlsx: the copy says so instead
     target = target or output_path(path, Path(out_dir) if out_dir else None)
     try:
         own = write_scored_copy(report, target, options)

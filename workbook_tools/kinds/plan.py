@@ -23,6 +23,7 @@ STATUS_FILL: dict[str, str] = {
     "overdue": "FFFFC7CE",
     "due_soon": "FFFFEB9C",
     "on_track": "FFDDEBF7",
+    "ongoing": "FFE4DFEC",
     "done": "FFC6EFCE",
     "no_deadline": "FFE7E6E6",
 }
@@ -48,11 +49,13 @@ class PlanKind(BaseKind):
         ("col.due_end", lambda r, lang: _day(r.get("due_end"))),
         ("col.recurring", lambda r, lang: messages.text("word.yes", lang) if r.get("recurring")
          else None),
+        ("col.next_due", lambda r, lang: r["next_due"] if isinstance(r.get("next_due"), date)
+         else None),
         ("col.status", _status),
     )
     json_fields = (
         "row", "section", "task", "activity", "deadline", "due_start", "due_end", "recurring",
-        "responsible", "funding", "status",
+        "next_due", "responsible", "funding", "status",
     )
 
     def analyse(self, frame: pd.DataFrame, layout: Layout, sheet: str,
@@ -125,9 +128,8 @@ class PlanKind(BaseKind):
             out.line(t(title, lang), t("summary.count", lang), spans=[2, 1], bold=True,
                      border="box")
             missing = t("plan.not_given", lang)
-            by = Counter(v if isinstance(v, str) and v else missing for v in frame[key])
-            for name, n in sorted(by.items(), key=lambda kv: (-kv[1], kv[0])):
-                out.line(name, n, spans=[2, 1], border="box")
+            for name, n in rules.count_names(frame[key]):
+                out.line(missing if name == "—" else name, n, spans=[2, 1], border="box")
             out.gap()
 
     def extra_sheets(self, table: Table, options: Options,

@@ -12,6 +12,7 @@ from .. import messages
 from ..copyplan import SheetWriter, Style
 from ..model import Column, Finding, Layout, Level, Measures, Options, Table, warning
 from ..rules import coverage, matrix
+from ..rules.normalise import column_letter
 from ..rules.scoring import score_frame
 from .base import BaseKind, level_text, plain
 
@@ -53,6 +54,13 @@ class RegisterKind(BaseKind):
             found.append(warning("register.not_scored", sheet=sheet,
                                  params={"count": len(frame)}))
         score_frame(frame, options.residual)
+        if "stated_level" in layout.columns:
+            letter = column_letter(layout.columns["stated_level"])
+            found += [warning("level.zero_stated", sheet=sheet, row=int(row), column=letter,
+                              value=raw, field="stated_level")
+                      for row, stated, raw in zip(frame.index, frame["stated_level"],
+                                                  frame["stated_level_raw"], strict=True)
+                      if stated == "zero"]
         return found
 
     def cross_check(self, table: Table, measures: list[Measures]) -> list[Finding]:

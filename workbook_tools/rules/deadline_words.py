@@ -39,6 +39,17 @@ RECURRING = re.compile(
     + r")\b"
 )
 
+#: How often a recurring phrase says the activity repeats, tried in order (anything else
+#: recurring is yearly): ``continuous`` has no due day of its own (постоянно, туруктуу).
+RECURRENCE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), every)
+    for pattern, every in (
+        (r"квартал|ежекварт|quarter", "quarter"),
+        (r"^ай|ежемес|month", "month"),
+        (r"туруктуу|узгултуксуз|дайыма|постоянн|ongoing|permanent|continu", "continuous"),
+    )
+)
+
 # (pattern, replacement) applied in order to the normalised text.
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
@@ -48,6 +59,9 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:в течение|на протяжении|начиная)\b", " "),
         (r"\bhalf[ -]?year\b", " half "),
         (r"\bкечиктири?л?бестен\b|\bкечиктирбей\b", " чейин "),
+        # the report "of the year after the reporting year" is due on that day every year
+        (r"\bотчеттук жыл(?:дан|дын)? кийинки жыл\w*", " "),
+        (r"\b(?:года,? )?следующ\w+ за отч[её]тным(?: годом)?", " "),
     )
 )
 
@@ -98,7 +112,7 @@ _WORD_TABLE: tuple[tuple[str, str], ...] = (
     (r"квартал(?:а|е|у|ом|ы|да|дын|га|ынын|ында|ына|дар|дары|дарында|дарынын)?|кв|чейрек(?:ти)?"
      r"|чейреги(?:нде|не|нин)?|quarter|qtr|q", "qr"),
     (r"квартал(?:дан|ынан|дарынан)|чейректен|чейрегинен", "qr -"),
-    (r"полугоди(?:е|я|и|ю|ем|ях|й)|полугодье|жарым|half|h", "hy"),
+    (r"полугоди(?:е|я|и|ю|ем|ях|й)|полугодье|жарым(?:ы|ында|ына|ынын)?|half|h", "hy"),
     (r"жылдык(?:та|ка|тын)?|жылдыг(?:ы|ында|ына|ынын)", ""),
     (r"жылдыгынан|жылдыктан", "-"),
     (r"ай|айы|айында|айына|айга|айда|айынын|month", ""),

@@ -38,7 +38,11 @@ dot, Latin look-alike letters and ң ө ү typed as н о у are all folded firs
   ``permanent``, ``quarterly``, ``monthly``; alone they give empty dates, with a period
   (``2025-2027-жылдар (жыл сайын)``, ``ежегодно, 2025-2027 гг.``) they keep its dates. A period
   without a year next to them (``ежегодно до 1 февраля``, ``жыл сайын IV кварталда``) gives
-  empty dates.
+  empty dates. ``every`` says how often (``year``, ``quarter``, ``month``, or ``continuous`` for
+  постоянно, туруктуу); a day without a year gives ``yearly_day`` (month, day), the day it is
+  due by every year: ``ежегодно до 1 февраля``, the documents' own ``Жыл сайын, отчеттук
+  жылдан кийинки жылдын 1-февралынан кечиктирбестен`` and ``ежегодно, не позднее 1 февраля
+  года, следующего за отчетным``.
 
 Not understood (``deadline.unreadable``): anything else, such as ``кийинчерээк``, ``в течение
 года`` (no year), ``Q5 2025``, ``13-квартал``, ``31.02.2026``, two-digit years (``01.02.26``), a
@@ -75,6 +79,11 @@ class Deadline:
     due_start: date | None
     due_end: date | None
     recurring: bool  # "жыл сайын", "ежегодно", "annually": repeats every year
+    #: how often a recurring activity repeats: "year", "quarter", "month" or "continuous"
+    #: (постоянно: no due day of its own); None when it does not
+    every: str | None = None
+    #: (month, day) it is due by every year ("ежегодно до 1 февраля"); None when not given
+    yearly_day: tuple[int, int] | None = None
 
 
 class DeadlineError(ValueError):
@@ -209,8 +218,12 @@ class _Span:
     point: bool  # one day
 
 
+@dataclass(frozen=True)
 class _Yearless:
-    """A period without a year ("IV квартал", "1 февраля"): no dates can be given."""
+    """A period without a year ("IV квартал", "1 февраля"): no dates can be given; a day keeps
+    its (month, day), which a recurring deadline is due by every year."""
+
+    day: tuple[int, int] | None = None
 
 
 _YEARLESS = _Yearless()
@@ -286,7 +299,7 @@ def _day(g: _Groups, ctx: _Context, default: int | None) -> _Result:
     year = ctx.year(g, default)
     if year is None:
         ctx.day(2000, month, int(g["d"] or 0))  # still check the day (2000 is a leap year)
-        return _YEARLESS
+        return _Yearless((month, int(g["d"] or 0)))
     day = ctx.day(year, month, int(g["d"] or 0))
     return _Span(day, day, point=True)
 
@@ -352,7 +365,7 @@ def _single(tokens: list[str], ctx: _Context, default: int | None) -> _Result | 
         inner = _single(tokens[1:] if tokens[0] == "end" else tokens[:-1], ctx, default)
         if isinstance(inner, _Span):
             return _Span(inner.end, inner.end, point=True)
-        return inner
+        return _YEARLESS if inner is not None else None
     text = " ".join(tokens)
     for pattern, builder in _PERIOD_RULES:
         match = pattern.fullmatch(text)
@@ -438,21 +451,39 @@ def _parse_text(text: str, ctx: _Context) -> Deadline:
         return _EMPTY  # a dash or a dot is how staff write "nothing here"
     if len(norm) > _MAX_LENGTH:
         raise ctx.error("deadline.unreadable")
-    rest, count = words.RECURRING.subn(" ", norm)
-    recurring = count > 0
+    said = [m.group(0) for m in words.RECURRING.finditer(norm)]
+    rest = words.RECURRING.sub(" ", norm)
+    recurring = bool(said)
+    every = _every(said)
     for pattern, replacement in words.PHRASES:
         rest = pattern.sub(replacement, rest)
     tokens = _canonical(rest)
     if not tokens:
         if recurring:
-            return Deadline(None, None, True)
+            return Deadline(None, None, True, every)
         raise ctx.error("deadline.unreadable")
     result = _parse_tokens(tokens, ctx)
     if isinstance(result, _Span):
-        return Deadline(result.start, result.end, recurring)
-    if recurring:  # "ежегодно до 1 февраля": every year, no single period
-        return Deadline(None, None, True)
+        if not recurring:
+            return Deadline(result.start, result.end, False)
+        day = (result.end.month, result.end.day) if result.point else None
+        return Deadline(result.start, result.end, True, _yearly(every, day), day)
+    if recurring:  # "ежегодно до 1 февраля": every year, by that day when one is given
+        return Deadline(None, None, True, _yearly(every, result.day), result.day)
     raise ctx.error("deadline.unreadable")
+
+
+def _every(said: list[str]) -> str | None:
+    """How often the recurring words say: the first that is not "continuous" wins
+    ("ежегодно, постоянно" is yearly); None when nothing recurs."""
+    kinds = [next((every for pattern, every in words.RECURRENCE if pattern.search(w)), "year")
+             for w in said]
+    return next((k for k in kinds if k != "continuous"), kinds[0] if kinds else None)
+
+
+def _yearly(every: str | None, day: tuple[int, int] | None) -> str | None:
+    """A day of the year makes a continuous activity yearly ("постоянно, до 1 февраля")."""
+    return "year" if day is not None and every == "continuous" else every
 
 
 def _is_missing(value: object) -> bool:

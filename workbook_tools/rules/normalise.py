@@ -86,6 +86,19 @@ def _word(vocab: str, unknown: str) -> Callable[[Cell], Parsed]:
     return parse
 
 
+#: The control vocabulary's code of "effective" with no degree (натыйжалуу, эффективный).
+UNSTATED_CONTROL = "unstated"
+
+
+def parse_control(v: Cell) -> Parsed:
+    """Control effectiveness (point 5) as a level; a bare "натыйжалуу" / "эффективный" says no
+    degree: unknown, with its own warning, so nothing is lowered (only *high* lowers)."""
+    parsed = _word("control", "control.unknown")(v)
+    if parsed.value == UNSTATED_CONTROL:
+        return Parsed(None, "control.no_degree")
+    return parsed
+
+
 def parse_text(v: Cell) -> Parsed:
     if v is None:
         return Parsed(None)
@@ -101,7 +114,7 @@ NORMALISERS: dict[str, Callable[[Cell], Parsed]] = {
     "score": parse_score,
     "level": _word("levels", "level.unknown"),
     "category": _word("categories", "category.unknown"),
-    "control": _word("control", "control.unknown"),
+    "control": parse_control,
     "status": _word("statuses", "status.unknown"),
 }
 
@@ -112,6 +125,7 @@ PROBLEM_SEVERITY: dict[str, Severity] = {
     "level.unknown": Severity.WARNING,
     "category.unknown": Severity.WARNING,
     "control.unknown": Severity.WARNING,
+    "control.no_degree": Severity.WARNING,
     "status.unknown": Severity.WARNING,
     "deadline.unreadable": Severity.WARNING,
     "deadline.implausible": Severity.WARNING,
