@@ -498,7 +498,7 @@ def test_xlsm_copy_has_no_macros(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert snapshot(xlsm.parent) == before
     (doc,) = json.loads(result.stdout)["files"]
-    assert doc["output"] == str(tmp_path / "out" / "macro.scored.xlsx")
+    assert doc["output"] == str(tmp_path / "out" / "macro.xlsm.scored.xlsx")
     with zipfile.ZipFile(doc["output"]) as z:
         names = z.namelist()
         assert not [n for n in names if "vbaProject" in n]

@@ -305,7 +305,7 @@ def test_xlsm_input_gives_a_copy_without_macros(tmp_path: Path) -> None:
     assert "xl/vbaProject.bin" in zipfile.ZipFile(xlsm).namelist()
     report = pipeline.score_file(xlsm, tmp_path / "out")
     assert report.status == "ok", report.reason_params
-    assert report.output == tmp_path / "out" / "macro.scored.xlsx"
+    assert report.output == tmp_path / "out" / "macro.xlsm.scored.xlsx"
     with zipfile.ZipFile(report.output) as z:
         assert "xl/vbaProject.bin" not in z.namelist()
         assert b"macroEnabled" not in z.read("[Content_Types].xml")

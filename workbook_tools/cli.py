@@ -19,6 +19,7 @@ from . import messages
 from .inputs import expand_paths
 from .model import FileReport, Level, Options, ResidualRule
 from .outputs import report as json_report
+from .outputs import terminal
 from .pipeline import run_many
 from .rules.days import parse_day
 
@@ -97,27 +98,10 @@ def exit_code(reports: list[FileReport]) -> int:
 
 def _print_text(report: FileReport, lang: str) -> None:
     head = click.style(str(report.input), bold=True)
-    if report.status == "rejected":
-        reason = messages.rejection(report, lang)
-        click.echo(f"{head}: {messages.text('cli.rejected', lang)}: {reason}")
-        return
-    counts = ", ".join(
-        f"{t.sheet}: {messages.counted(len(t.frame), 'cli.' + t.kind.name, lang)}"
-        for t in report.tables
-    )
-    errors = sum(1 for f in report.findings if f.is_error)
-    warnings = len(report.findings) - errors
-    click.echo(
-        f"{head}: {counts}, {messages.counted(errors, 'cli.errors', lang)}, "
-        f"{messages.counted(warnings, 'cli.warnings', lang)}"
-    )
+    click.echo(f"{head}: {terminal.headline(report, lang)}")
     for f in report.findings:
-        where = f.sheet or ""
-        if f.row:
-            where += f"!{f.column or ''}{f.row}"
-        sev = messages.text(f"severity.{f.severity.value}", lang)
-        colour = "red" if f.is_error else "yellow"
-        click.echo(f"  {click.style(sev, fg=colour)} {where}: {messages.render(f, lang)}")
+        severity, text = terminal.finding_line(f, lang)
+        click.echo(f"  {click.style(severity, fg='red' if f.is_error else 'yellow')} {text}")
     if report.output:
         click.echo(f"  {messages.text('cli.written', lang)}: {report.output}")
 

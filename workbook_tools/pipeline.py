@@ -177,14 +177,16 @@ def analyse(
 
 
 def output_path(path: Path, out_dir: Path | None, taken: set[Path] | None = None) -> Path:
-    """``<name>.scored.xlsx`` beside the input, or in ``out_dir``; ``<name> (2).scored.xlsx``
-    and so on when another input of the same run already took the name (two units'
-    register.xlsx scored into one folder, or register.xlsx beside register.ods)."""
+    """``<name>.scored.xlsx`` beside the input, or in ``out_dir``; the copy of any other format
+    says its source, ``<name>.ods.scored.xlsx``. ``<name> (2).scored.xlsx`` and so on when
+    another input of the same run already took the name (two units' register.xlsx scored into
+    one folder)."""
     folder = out_dir or path.parent
-    target = folder / f"{path.stem}.scored.xlsx"
+    stem = path.stem if path.suffix.lower() == ".xlsx" else path.name
+    target = folder / f"{stem}.scored.xlsx"
     n = 2
     while taken is not None and target.resolve() in taken:
-        target = folder / f"{path.stem} ({n}).scored.xlsx"
+        target = folder / f"{stem} ({n}).scored.xlsx"
         n += 1
     return target
 

@@ -17,16 +17,22 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from defusedxml.ElementTree import fromstring
 
 from .. import messages, ooxml, textfit
 from ..copyplan import ERROR_COLOR, HEADER, WARNING_COLOR, CopyPlan, Overlay, SheetEdits, Style
 from ..errors import RejectedFile
-from ..model import FileReport, Finding, Grid, Options, Table
+from ..model import FileReport, Finding, Grid, Options, Table, warning
+from ..read import libreoffice
 from . import neutralise
 from .sheets import findings_sheet, summary_sheet
 from .stream import StreamUnsupported, write_stream
@@ -253,29 +259,103 @@ def save_atomic(write: Callable[[Path], Any], target: Path) -> Any:
     return result
 
 
+#: Formats whose copy LibreOffice first converts to .xlsx, where it is installed, so that the
+#: staff's widths, fonts, wrapping, merges and fills carry over (rebuilt from the values
+#: otherwise).
+CONVERTED = frozenset({"ods", "xls", "xlsb"})
+#: how long LibreOffice may take to convert one workbook, in seconds
+CONVERT_TIMEOUT = 120.0
+
+
 def write_scored_copy(report: FileReport, target: Path, options: Options) -> list[Finding]:
-    """Write the annotated copy of an analysed workbook to ``target``; returns the findings of
-    what the copy neutralised (formulas and links reaching outside the workbook)."""
+    """Write the annotated copy of an analysed workbook to ``target``; returns the copy's own
+    findings: what it neutralised (formulas and links reaching outside the workbook), and,
+    for an .ods/.xls copy made without LibreOffice, that the formatting was not carried."""
     if target.resolve() == report.input.resolve():
-        raise RejectedFile("file.output_failed", detail="output would overwrite the input")
+        raise RejectedFile("file.output_is_input")
     if report.book is None:
-        raise RejectedFile("file.output_failed", detail="the report holds no workbook")
-    titles = copy_titles(report)
-    own = neutralise.scan_package(report.input) if report.format in ("xlsx", "xlsm") else []
+        raise RejectedFile("file.output_is_input")  # never: analyse keeps the book read
+    if report.format in CONVERTED:
+        converted = _convert(report)
+        if converted is not None:
+            try:
+                own = _write(report, converted, target, options)
+            finally:
+                shutil.rmtree(converted.parent, ignore_errors=True)
+            if own is not None:
+                return own
+        lost = [warning("copy.format_not_kept", sheet=None)]
+        return [*lost, *_rebuilt(report, target, options, lost)]
+    own = _write(report, report.input, target, options)
+    assert own is not None  # an .xlsx copy always gets written (openpyxl when streaming declines)
+    return own
+
+
+def _convert(report: FileReport) -> Path | None:
+    """The workbook converted to .xlsx by LibreOffice, or None (not installed, or it failed)."""
+    if not libreoffice.available():
+        return None
+    try:
+        return libreoffice.convert(report.input, "xlsx", timeout=CONVERT_TIMEOUT)
+    except RejectedFile:
+        return None
+
+
+def _write(report: FileReport, source: Path, target: Path,
+           options: Options) -> list[Finding] | None:
+    """Annotate the .xlsx/.xlsm ``source`` (the input, or LibreOffice's .xlsx of it) into
+    ``target``; None when ``source`` is a conversion the copy cannot take."""
+    converted = source != report.input
+    if converted:
+        names = _sheet_names(source)
+        if len(names) != len(report.sheet_names):
+            return None
+        titles = dict(zip(report.sheet_names, names, strict=True))
+    else:
+        titles = copy_titles(report)
+    own = neutralise.scan_package(source)
     plan = plan_copy(report, (*report.findings, *own), options, titles)
 
     def write(tmp: Path) -> None:
-        if report.format in ("xlsx", "xlsm") and options.backend != "openpyxl":
+        if options.backend != "openpyxl" or converted:
             try:
-                write_stream(report.input, plan, tmp)
+                write_stream(source, plan, tmp)
                 return
             except StreamUnsupported:
-                if options.backend == "stream":
+                if options.backend == "stream" or converted:
                     raise
-        # openpyxl (about 60 ms and 10 MB to import) only where the stream backend declines
-        from .backend_openpyxl import write_openpyxl
+        _openpyxl(report, plan, titles, tmp)
 
-        write_openpyxl(report, plan, titles, tmp)
-
-    save_atomic(write, target)
+    try:
+        save_atomic(write, target)
+    except StreamUnsupported:
+        return None  # LibreOffice's .xlsx the stream backend declines: rebuilt instead
     return own
+
+
+def _rebuilt(report: FileReport, target: Path, options: Options,
+             lost: list[Finding]) -> list[Finding]:
+    """The copy of an .ods/.xls rebuilt from its values by openpyxl."""
+    titles = copy_titles(report)
+    plan = plan_copy(report, (*report.findings, *lost), options, titles)
+    save_atomic(lambda tmp: _openpyxl(report, plan, titles, tmp), target)
+    return []
+
+
+def _openpyxl(report: FileReport, plan: CopyPlan, titles: dict[str, str], tmp: Path) -> None:
+    # openpyxl (about 60 ms and 10 MB to import) only where the stream backend declines
+    from .backend_openpyxl import write_openpyxl
+
+    write_openpyxl(report, plan, titles, tmp)
+
+
+def _sheet_names(xlsx: Path) -> list[str]:
+    """The sheet names of an .xlsx, in order (of LibreOffice's conversion: 31 characters at
+    most, as Excel requires)."""
+    try:
+        with zipfile.ZipFile(xlsx) as z:
+            root = fromstring(z.read(ooxml.WORKBOOK))
+    except (OSError, KeyError, zipfile.BadZipFile, ParseError):
+        return []
+    sheets = root.find(f"{{{ooxml.MAIN_NS}}}sheets")
+    return [s.get("name", "") for s in sheets] if sheets is not None else []

@@ -82,12 +82,12 @@ class PlanKind(BaseKind):
         return plain(rec.get(name))
 
     def headline(self, table: Table, lang: str) -> str:
-        """"18 иш-чара: 5 мөөнөтү өттү, 2 мөөнөтү 30 күндүн ичинде бүтөт"."""
+        """"18 иш-чара (мөөнөтү өттү — 5, мөөнөтү 30 күндүн ичинде бүтөт — 2)"."""
         counts = Counter(table.frame["status"])
-        parts = [f"{counts[s]} {messages.text(f'status.{s}', lang).lower()}"
+        parts = [f"{messages.text(f'status.{s}', lang).lower()} — {counts[s]}"
                  for s in ("overdue", "due_soon") if counts.get(s)]
         head = messages.counted(len(table.frame), "cli.plan", lang)
-        return f"{head}: {', '.join(parts)}" if parts else head
+        return f"{head} ({', '.join(parts)})" if parts else head
 
     def summary(self, out: SheetWriter, table: Table, options: Options) -> None:
         """Activities by status, the overdue list with executors, counts by executor and by

@@ -83,15 +83,15 @@ class RegisterKind(BaseKind):
                          for lvl, code in matrix.MEASURE_KEY.items() if lvl in SHOWN_LEVELS)
 
     def headline(self, table: Table, lang: str) -> str:
-        """"12 тобокелдик: 3 жогорку, 5 орточо, 4 төмөнкү"."""
+        """"12 тобокелдик (жогорку — 3, орточо — 5, төмөнкү — 4)"."""
         counts = Counter(v for v in table.frame["level"] if isinstance(v, str))
-        parts = [f"{counts[lvl.value]} {messages.level_name(lvl, lang).lower()}"
+        parts = [f"{messages.level_name(lvl, lang).lower()} — {counts[lvl.value]}"
                  for lvl in SHOWN_LEVELS if counts.get(lvl.value)]
         unscored = len(table.frame) - sum(counts.values())
         if unscored:
-            parts.append(f"{unscored} {messages.level_name(None, lang).lower()}")
+            parts.append(f"{messages.level_name(None, lang).lower()} — {unscored}")
         head = messages.counted(len(table.frame), "cli.register", lang)
-        return f"{head}: {', '.join(parts)}" if parts else head
+        return f"{head} ({', '.join(parts)})" if parts else head
 
     def legend(self, lang: str) -> list[tuple[str, Style]]:
         return [(messages.level_name(lvl, lang), Style(fill=matrix.LEVEL_FILL[lvl]))
