@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import make_register, risk
-from workbook_tools import pipeline
+from workbook_tools import messages, pipeline
 from workbook_tools.rules.formats import WordMatch, vocabulary
 from workbook_tools.rules.normalise import parse_score
 
@@ -40,7 +40,10 @@ def test_orgo_in_a_register_gives_a_typo_warning(tmp_path: Path) -> None:
     typos = [f for f in report.findings if f.code == "word.typo"]
     assert len(typos) == 1
     assert (typos[0].severity.value, typos[0].column, typos[0].value) == ("warning", "E", "Орго")
-    assert typos[0].params["meant"] == "орто"
+    # said as the canonical level, in the user's language
+    assert typos[0].params["meant"] == {"ky": "орточо", "ru": "средний", "en": "medium"}
+    assert "«орточо» деп таанылды" in messages.render(typos[0], "ky")
+    assert "распознано как «средний»" in messages.render(typos[0], "ru")
     assert report.status == "ok"
 
 

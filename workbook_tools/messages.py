@@ -66,33 +66,51 @@ CATALOGUE: Mapping[str, tuple[str, str, str]] = MappingProxyType(_load())
 
 
 
+_PLURAL = re.compile(r"\{(\w+)\|([^{}]*)\}")
+
+
 def text(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
-    """The text of ``code`` in ``lang``, with ``params`` filled in; the code itself if unknown."""
+    """The text of ``code`` in ``lang``, with ``params`` filled in; the code itself if unknown.
+
+    ``{n|балл|балла|баллов}`` in a text is the number ``n`` with its noun in the form that
+    number takes (Russian has three, English two, Kyrgyz one)."""
     entry = CATALOGUE.get(code)
     if entry is None:
         return code
     template = entry[LANGS.index(lang) if lang in LANGS else 0]
+
+    def plural(m: re.Match[str]) -> str:
+        n = params.get(m.group(1))
+        if not isinstance(n, int | float):
+            return m.group(0)
+        return f"{n:g} {_form(n, m.group(2).split('|'), lang)}"
+
     try:
-        return template.format(**params)
+        return _PLURAL.sub(plural, template).format(**params)
     except (KeyError, IndexError, ValueError):
         return template
 
 
+def _form(n: float, forms: list[str], lang: str) -> str:
+    """The noun form for the number ``n``: Russian 1 / 2-4 / 5-20 (ошибка, ошибки, ошибок),
+    English 1 / many; Kyrgyz nouns do not change after a number."""
+    whole = int(n) if float(n).is_integer() else None
+    if lang == "ru" and len(forms) == 3:
+        if whole is None:
+            return forms[1]  # 2,5 балла
+        if whole % 10 == 1 and whole % 100 != 11:
+            return forms[0]
+        if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
+            return forms[1]
+        return forms[2]
+    if lang == "en" and len(forms) == 2:
+        return forms[0] if n == 1 else forms[1]
+    return forms[-1]
+
+
 def counted(n: int, code: str, lang: str = DEFAULT_LANG) -> str:
     """``n`` and the noun of ``code`` in the form that number takes ("3 ошибки", "5 ошибок")."""
-    forms = text(code, lang).split("|")
-    if lang == "ru" and len(forms) == 3:
-        if n % 10 == 1 and n % 100 != 11:
-            form = forms[0]
-        elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            form = forms[1]
-        else:
-            form = forms[2]
-    elif lang == "en" and len(forms) == 2:
-        form = forms[0] if n == 1 else forms[1]
-    else:
-        form = forms[-1]
-    return f"{n} {form}"
+    return f"{n} {_form(n, text(code, lang).split('|'), lang)}"
 
 
 def level_name(level: Level | str | None, lang: str = DEFAULT_LANG) -> str:

@@ -125,6 +125,7 @@ class WordMatch:
     code: str
     typo: bool = False
     meant: str | None = None  # the vocabulary word it was taken for, when a typo
+    vocab: str = ""  # the vocabulary it belongs to (levels, scale, control, ...)
 
 
 class Vocabulary:
@@ -164,7 +165,7 @@ class Vocabulary:
             near_codes = {code for code, _ in near}
             if len(near_codes) == 1:
                 word = sorted(w for _, w in near)[0]
-                return WordMatch(next(iter(near_codes)), typo=True, meant=word)
+                return WordMatch(next(iter(near_codes)), typo=True, meant=word, vocab=self.name)
         return None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import ooxml
+from .. import messages, ooxml
 from ..model import Cell, Finding, Layout, Record, Severity, warning
 from . import textnorm
 from .formats import TableFormat, WordMatch, vocabulary
@@ -38,6 +38,15 @@ class Parsed:
     problem: str | None = None
     typo: WordMatch | None = None
     params: dict[str, Any] | None = None
+
+
+def _canonical(match: WordMatch) -> str | dict[str, str]:
+    """What a word with a typo was recognised as: the vocabulary's word in every language
+    (the user reads it in theirs), else the word it was nearest to."""
+    key = f"word.{match.vocab}.{match.code}"
+    if not messages.has(key):
+        return match.meant or match.code
+    return {lang: messages.text(key, lang) for lang in messages.LANGS}
 
 
 def parse_score(v: Cell) -> Parsed:
@@ -187,7 +196,7 @@ def normalise(
             elif parsed.typo is not None:
                 found.append(
                     Finding(Severity.WARNING, "word.typo", sheet, rec.row, letter, typed,
-                            params={"meant": parsed.typo.meant}, field=key)
+                            params={"meant": _canonical(parsed.typo)}, field=key)
                 )
         data[key] = values
         data[f"{key}_raw"] = raws
