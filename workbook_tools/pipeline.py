@@ -134,7 +134,7 @@ def analyse_book(
         extra = t.kind.cross_check(t, measures)
         checked.append(replace(t, findings=tuple(sorted((*t.findings, *extra), key=sort_key)))
                        if extra else t)
-    findings = tuple(f for t in checked for f in t.findings)
+    findings = (*book.notes, *(f for t in checked for f in t.findings))
     status = "errors" if any(f.is_error for f in findings) else "ok"
     return FileReport(book.path, book.format, status, tables=tuple(checked), findings=findings,
                       book=book)
