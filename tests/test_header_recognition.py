@@ -101,7 +101,7 @@ def test_header_search_is_well_under_10_ms_for_a_50_row_register() -> None:
     print(f"layout of a 50-row register: {per_sheet * 1000:.2f} ms")
 
 
-# --- data in a column without a header ------------------------------------------------------------
+# --- data in a column without a header ---------------------------------------------------------
 
 
 def test_an_unheaded_column_with_data_is_reported_and_kept(tmp_path: Path) -> None:

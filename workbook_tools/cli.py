@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., None])
 def _options(f: F) -> F:
     """The options ``score`` and ``validate`` share."""
     f = click.option(
-        "--debug", is_flag=True, help="Show a traceback when the tool itself fails."
+        "--debug", is_flag=True, help="Show tracebacks and the parser text of refusals."
     )(f)
     f = click.option(
         "--plan", "plan_path", type=click.Path(path_type=Path), default=None,
@@ -77,11 +77,13 @@ def exit_code(reports: list[FileReport]) -> int:
     return 0
 
 
-def _print_text(report: FileReport, lang: str) -> None:
+def _print_text(report: FileReport, lang: str, debug: bool = False) -> None:
     head = click.style(str(report.input), bold=True)
     if report.status == "rejected":
         reason = messages.rejection(report, lang)
         click.echo(f"{head}: {messages.text('cli.rejected', lang)}: {reason}")
+        if debug and report.reason_params.get("debug"):  # the parser's own text
+            click.echo(f"  [debug] {report.reason_params['debug']}")
         return
     counts = ", ".join(
         f"{t.sheet}: {messages.counted(len(t.frame), 'cli.' + t.kind.name, lang)}"
@@ -112,7 +114,7 @@ def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Optio
         click.echo(json_report.dumps(reports, opts.lang))
     else:
         for r in reports:
-            _print_text(r, opts.lang)
+            _print_text(r, opts.lang, opts.debug)
     sys.exit(exit_code(reports))
 
 

@@ -124,7 +124,7 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
                    notes: list[Finding]) -> list[Grid]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types and sometimes ValueError
+    except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
         raise _parser_rejection(exc) from exc
     sheets: list[Grid] = []
     ods_merges: dict[str, list[tuple[int, int, int, int]]] | None = None
@@ -162,7 +162,7 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
             sheets.append(Grid(meta.name, rows, merged, visible))
     except RejectedFile:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
         raise _parser_rejection(exc) from exc
     finally:
         try:
@@ -207,8 +207,11 @@ def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]
     return out
 
 
-def _parser_rejection(exc: Exception) -> RejectedFile:
-    """A parser's failure as a rejection; its text is kept for ``--debug`` only."""
+def _parser_rejection(exc: BaseException) -> RejectedFile:
+    """A parser's failure as a rejection; its text is kept for ``--debug`` only. An interrupt
+    is no failure of the parser: it goes on up."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+        raise exc
     detail = plain(f"{type(exc).__name__}: {exc}".strip(), 400)
     low = detail.lower()
     if "password" in low or "encrypt" in low:
