@@ -15,6 +15,7 @@ from tests import hostile
 from workbook_tools.errors import RejectedFile
 from workbook_tools.messages import CATALOGUE
 from workbook_tools.model import DEFAULT_LIMITS, Limits
+from workbook_tools.read import guard
 from workbook_tools.read.guard import inspect
 
 MAX_SECONDS = 2.0
@@ -70,11 +71,16 @@ def test_rejection_params_fit_the_message(builder, tmp_path: Path) -> None:
     exc = info.value
     assert exc.reason in CATALOGUE
     for value in exc.params.values():
-        assert type(value) in (str, int)
-        if isinstance(value, str):
-            assert value.isprintable() and len(value) <= 300
-    for text in CATALOGUE[exc.reason]:
-        text.format(**exc.params)  # every placeholder is provided
+        assert type(value) in (str, int, dict)
+        said = value.values() if isinstance(value, dict) else [value]
+        if isinstance(value, dict):  # given in every language
+            assert set(value) == {"ky", "ru", "en"}
+        for one in said:
+            if isinstance(one, str):
+                assert one.isprintable() and len(one) <= 400
+    for lang, text in zip(("ky", "ru", "en"), CATALOGUE[exc.reason], strict=True):
+        # every placeholder is provided
+        text.format(**{k: v[lang] if isinstance(v, dict) else v for k, v in exc.params.items()})
 
 
 @pytest.mark.parametrize(
@@ -110,9 +116,9 @@ def test_calamine_sees_the_small_range_the_guard_accepted(tmp_path: Path) -> Non
 
 def test_limits_are_adjustable(tmp_path: Path) -> None:
     path = hostile.normal_xlsx(tmp_path)
-    assert inspect(path, Limits(max_rows=41)) == "xlsx"  # merged B40:D41 is in the dimension
+    assert inspect(path, Limits(max_rows=41)) == "xlsx"
     with pytest.raises(RejectedFile) as info:
-        inspect(path, Limits(max_rows=40))
+        inspect(path, Limits(max_rows=3))
     assert info.value.reason == "file.too_large"
     assert info.value.params["sheet"] == "Тобокелдиктер"
     for limits in (Limits(max_zip_entries=5), Limits(max_uncompressed_bytes=10_000)):
@@ -162,7 +168,7 @@ def _inspect_bytes(tmp_path: Path, data: bytes) -> None:
         result = inspect(path)
     except RejectedFile:
         return
-    assert result in ("xlsx", "xlsm", "xls", "ods")
+    assert result in (*guard.CALAMINE_FORMATS, "csv", *guard.LIBREOFFICE_FORMATS)
 
 
 @_FUZZ
@@ -205,12 +211,16 @@ _BIG = Limits(max_rows=10**12, max_columns=10**12, max_cells=10**15, max_merged_
 @pytest.mark.parametrize(
     ("body", "rows", "cols"),
     [
-        ('<row r="2"><c r="C2"><v>1</v></c><c r="AB7"/></row>', 7, 28),
+        # the range of the cells that hold a value: styled empty cells <c .../> do not count
+        ('<row r="2"><c r="C2"><v>1</v></c><c r="AB7"/></row>', 2, 3),
         ('<x:row r="3"><x:c s="1" r="D3"><x:v>1</x:v></x:c></x:row>', 3, 4),
         ('<row r="1"><c t="s" r="Z9"><v>0</v></c></row>', 9, 26),
-        ('<row r="4"><c r="B4"/><c/><c/></row>', 4, 4),  # r-less cells follow the previous
-        ('<row r="6"><c><v>1</v></c></row><row><c/><c/></row>', 7, 2),  # rows without r=
-        ('<row r="5" spans="1:2"/><row r="1"><c r="A1"/></row>', 1, 1),  # empty rows do not count
+        ('<row r="4"><c r="B4"/><c/><c><v>1</v></c></row>', 4, 4),  # r-less cells follow
+        ('<row r="4"><c r="B4"/><c/><c/></row>', 0, 0),
+        ('<row r="6"><c><v>1</v></c></row><row><c/><c><v>2</v></c></row>', 7, 2),  # rows w/o r=
+        ('<row r="5" spans="1:2"/><row r="1"><c r="A1"><v>1</v></c></row>', 1, 1),  # empty rows
+        ('<dimension ref="A1:XFD1048576"/><row r="1"><c r="A1"><v>1</v></c></row>'
+         '<row r="1048576" ht="12.8" customHeight="1"></row>', 1, 1),  # a claim, a trailing row
     ],
 )
 def test_used_range_whole_and_in_small_chunks(body: str, rows: int, cols: int) -> None:

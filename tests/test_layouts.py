@@ -317,24 +317,24 @@ def test_register_without_score_columns_is_not_scored(tmp_path: Path) -> None:
     assert report.status == "ok"
 
 
-CASES_LABEL = {
-    "ky": "Коррупциянын тобокелдиги бар учурлар жана кырдаалдар",
-    "ru": "Коррупционно-опасные случаи и ситуации",
-    "en": "Cases and situations with corruption risk",
+FUNCTION_LABEL = {
+    "ky": "Функциясы (ыйгарым укуктары)",
+    "ru": "Функция (полномочия)",
+    "en": "Function (powers)",
 }
 
 
 def test_missing_required_column_is_named_in_every_language(tmp_path: Path) -> None:
-    header = [h for k, h in zip(KEYS, KY_HEADER, strict=True) if k != "cases"]
-    row = [1, "Маалымкат", "Потенциалдуу", "Орточо", "Аппарат", "Адис", "Ооба", 2, "н", 2, "н",
+    header = [h for k, h in zip(KEYS, KY_HEADER, strict=True) if k != "function"]
+    row = [1, "Пара алуу", "Потенциалдуу", "Орточо", "Аппарат", "Адис", "Ооба", 2, "н", 2, "н",
            None]
     path = make_register(tmp_path / "r.xlsx", header=header, rows=[row])
     report = pipeline.analyse(path)
     missing = [f for f in report.findings if f.code == "column.missing"]
     assert len(missing) == 1
     assert missing[0].severity.value == "error"
-    assert missing[0].field == "cases"
-    for lang, label in CASES_LABEL.items():
+    assert missing[0].field == "function"
+    for lang, label in FUNCTION_LABEL.items():
         assert label in messages.render(missing[0], lang)
     assert report.status == "errors"
 

@@ -46,7 +46,7 @@ class Day(click.ParamType):
 def _options(f: F) -> F:
     """The options ``score`` and ``validate`` share."""
     f = click.option(
-        "--debug", is_flag=True, help="Show a traceback when the tool itself fails."
+        "--debug", is_flag=True, help="Show tracebacks and the parser text of refusals."
     )(f)
     f = click.option(
         "--plan", "plan_path", type=click.Path(path_type=Path), default=None,
@@ -96,9 +96,11 @@ def exit_code(reports: list[FileReport]) -> int:
     return 0
 
 
-def _print_text(report: FileReport, lang: str) -> None:
+def _print_text(report: FileReport, lang: str, debug: bool = False) -> None:
     head = click.style(str(report.input), bold=True)
     click.echo(f"{head}: {terminal.headline(report, lang)}")
+    if debug and report.status == "rejected" and report.reason_params.get("debug"):
+        click.echo(f"  [debug] {report.reason_params['debug']}")  # the parser's own text
     for f in report.findings:
         severity, text = terminal.finding_line(f, lang)
         click.echo(f"  {click.style(severity, fg='red' if f.is_error else 'yellow')} {text}")
@@ -114,7 +116,7 @@ def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Optio
         click.echo(json_report.dumps(reports, opts.lang))
     else:
         for r in reports:
-            _print_text(r, opts.lang)
+            _print_text(r, opts.lang, opts.debug)
         if plan_path is not None and not any(r.input == plan_path and r.status == "rejected"
                                              for r in reports):
             click.echo(messages.text("plan.taken", opts.lang, name=plan_path.name))

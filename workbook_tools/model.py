@@ -124,6 +124,8 @@ class Limits:
     max_columns: int = 1_000
     max_merged_area: int = 2_000_000
     max_seconds: float = 10.0
+    #: LibreOffice, the reader of last resort, is killed after this long (read/libreoffice.py)
+    convert_seconds: float = 60.0
 
 
 DEFAULT_LIMITS = Limits()
@@ -164,8 +166,12 @@ class Book:
     """A workbook as read: its real format and every worksheet's values."""
 
     path: Path
-    format: str  # xlsx | xlsm | xls | ods
+    #: xlsx | xlsm | xls | ods | xlsb | csv; "<format>+libreoffice" when LibreOffice converted
+    #: it, "<format>+decrypted" when it was decrypted (those copies are rebuilt from values)
+    format: str
     sheets: list[Grid]
+    #: what was done to it on the way in (decrypted, converted, sheets skipped): findings
+    notes: list[Finding] = field(default_factory=list)
 
 
 @dataclass

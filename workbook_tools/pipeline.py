@@ -38,7 +38,7 @@ from .model import (
     sort_key,
     warning,
 )
-from .read.locate import MergeMap, find_layout, records
+from .read.locate import MergeMap, find_layouts, records, unheaded_findings
 from .read.reader import read_book
 from .rules.formats import TableFormat, table_format
 from .rules.normalise import normalise
@@ -90,25 +90,20 @@ class _Found:
 
 def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
     merges = MergeMap(grid, options.limits.max_merged_area)
+    kinds = {kind.name: kind for kind in KINDS}
     found: list[_Found] = []
-    for kind in KINDS:
+    # every kind's header found in one pass; one header row is one table
+    for layout in find_layouts(grid, [table_format(k) for k in kinds], merges):
+        kind = kinds[layout.kind]
         fmt = table_format(kind.name)
-        layout = find_layout(grid, fmt, merges)
-        if layout is None:
-            continue
-        if any(t.layout.header_row == layout.header_row for t in found):
-            continue  # one header row is one table: the better-matching kind took it
         recs = records(grid, layout, fmt, merges)
         frame, problems = normalise(recs, layout, fmt, grid.name, extra=kind.parsers)
         problems += _column_findings(fmt, layout, grid.name)
+        problems += unheaded_findings(grid, layout, recs, merges)
         problems += validate(frame, fmt, layout, grid.name)
         problems += kind.analyse(frame, layout, grid.name, options)
         problems = sorted((_labelled(f, fmt) for f in problems), key=sort_key)
         found.append(_Found(kind, layout, frame, problems))
-    # A sheet that looks like both kinds keeps the kind with more recognised columns.
-    if len(found) == 2 and found[0].layout.header_row == found[1].layout.header_row:
-        found.sort(key=lambda t: -len(t.layout.columns))
-        found = found[:1]
     return found
 
 
@@ -154,7 +149,7 @@ def analyse_book(
         extra = t.kind.cross_check(t, measures)
         checked.append(replace(t, findings=tuple(sorted((*t.findings, *extra), key=sort_key)))
                        if extra else t)
-    findings = tuple(f for t in checked for f in t.findings)
+    findings = (*book.notes, *(f for t in checked for f in t.findings))
     if own:
         findings = (warning(SCORED_COPY, params={"sheets": ", ".join(f"«{n}»" for n in own)}),
                     *findings)

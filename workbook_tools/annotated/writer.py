@@ -275,7 +275,14 @@ def write_scored_copy(report: FileReport, target: Path, options: Options) -> lis
         raise RejectedFile("file.output_is_input")
     if report.book is None:
         raise RejectedFile("file.output_is_input")  # never: analyse keeps the book read
-    if report.format in CONVERTED:
+    fmt = report.format or ""
+    if fmt in ("xlsx", "xlsm"):
+        own = _write(report, report.input, target, options)
+        assert own is not None  # an .xlsx copy is always written (openpyxl if streaming declines)
+        return own
+    if fmt == "csv":  # a text file has no look to keep
+        return _rebuilt(report, target, options, [])
+    if fmt.split("+")[0] in CONVERTED or fmt.endswith("+libreoffice"):
         converted = _convert(report)
         if converted is not None:
             try:
@@ -284,11 +291,8 @@ def write_scored_copy(report: FileReport, target: Path, options: Options) -> lis
                 shutil.rmtree(converted.parent, ignore_errors=True)
             if own is not None:
                 return own
-        lost = [warning("copy.format_not_kept", sheet=None)]
-        return [*lost, *_rebuilt(report, target, options, lost)]
-    own = _write(report, report.input, target, options)
-    assert own is not None  # an .xlsx copy always gets written (openpyxl when streaming declines)
-    return own
+    lost = [warning("copy.format_not_kept", sheet=None)]
+    return [*lost, *_rebuilt(report, target, options, lost)]
 
 
 def _convert(report: FileReport) -> Path | None:

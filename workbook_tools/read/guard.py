@@ -25,6 +25,7 @@ from typing import BinaryIO
 from .. import ooxml
 from ..errors import RejectedFile
 from ..model import DEFAULT_LIMITS, Limits
+from . import csvfile
 from .ods_scan import scan_ods_package
 from .ole_scan import inspect_ole
 from .ooxml_scan import scan_ooxml_package
@@ -32,27 +33,35 @@ from .rejections import (
     bomb,
     byte_count,
     corrupt,
-    number,
     os_detail,
-    plain,
     too_many_entries,
     unsupported,
 )
-from .zipparts import PartReader, check_end_record, scan_for
+from .rejections import ratio as ratio_said
+from .xlsb_scan import scan_xlsb_package
+from .zipparts import EntityScan, PartReader, check_end_record, scan_for
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
+#: Formats python-calamine reads; "csv" is read by :mod:`.csvfile`; the others only LibreOffice
+#: reads (the reader converts them): Excel 2.x-4.0 worksheets, XML Spreadsheet 2003, flat ODS,
+#: Office packages with their parts at odd paths, other zip packages (Apple Numbers...).
+CALAMINE_FORMATS = ("xlsx", "xlsm", "xls", "ods", "xlsb")
+LIBREOFFICE_FORMATS = ("biff4", "xml2003", "fods", "ooxml", "zip")
+
+
 def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Return the format of ``path`` ("xlsx", "xlsm", "xls" or "ods") or raise RejectedFile."""
+    """Return the format of ``path`` (one of :data:`CALAMINE_FORMATS`, "csv" or
+    :data:`LIBREOFFICE_FORMATS`) or raise RejectedFile."""
     path = Path(path)
     try:
         st = path.stat()
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise RejectedFile("file.not_found", path=str(path)) from exc
     except OSError as exc:
-        raise RejectedFile("file.unreadable", detail=os_detail(exc)) from exc
+        raise RejectedFile("file.unreadable", debug=os_detail(exc)) from exc
     if not stat.S_ISREG(st.st_mode):  # a directory, a FIFO, a device: not a file to read
         raise RejectedFile("file.not_found", path=str(path))
     size = st.st_size
@@ -73,11 +82,11 @@ def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
                 return _inspect_zip(fh, size, limits)
             if head.startswith(_OLE_MAGIC):
                 return inspect_ole(fh, size, limits)
-            _not_spreadsheet(head)
+            return _other(fh, head, path, size, limits)
     except RejectedFile:
         raise
     except OSError as exc:
-        raise RejectedFile("file.unreadable", detail=os_detail(exc)) from exc
+        raise RejectedFile("file.unreadable", debug=os_detail(exc)) from exc
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -90,17 +99,33 @@ def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
         RuntimeError,
     ) as exc:
         # malformed structures the explicit checks did not name: the file is damaged
-        raise RejectedFile("file.corrupt", detail=plain(str(exc) or type(exc).__name__)) from exc
+        raise corrupt(str(exc) or type(exc).__name__) from exc
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _not_spreadsheet(head: bytes) -> None:
+def _other(fh: BinaryIO, head: bytes, path: Path, size: int, limits: Limits) -> str:
+    """Neither zip nor OLE2: an old Excel worksheet, XML spreadsheets, CSV, or not ours."""
     # raw BIFF2-BIFF4 worksheets (Excel 2.x-4.0) start with a bare BOF record, no OLE2 wrapper
     if len(head) >= 4 and head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[3] == 0:
-        raise unsupported("Excel 2.x-4.0 worksheet")
+        return "biff4"
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if probe.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        raise unsupported("XML Spreadsheet 2003")
+    if probe.startswith(b"<"):
+        fmt = None
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            fmt = "xml2003"
+        elif b"application/vnd.oasis.opendocument.spreadsheet" in head:
+            fmt = "fods"
+        if fmt is not None:
+            # LibreOffice parses it: no entity declaration anywhere, and bounded in size
+            if size > limits.max_uncompressed_bytes:
+                raise bomb(byte_count(size), byte_count(limits.max_uncompressed_bytes))
+            fh.seek(0)
+            entities = EntityScan()
+            while chunk := fh.read(1 << 16):
+                entities.feed(chunk)
+            return fmt
+    if path.suffix.lower() in (".csv", ".tsv") and csvfile.looks_like_text(head):
+        return "csv"
     raise RejectedFile("file.not_spreadsheet")
 
 
@@ -131,7 +156,7 @@ def _inspect_zip(fh: BinaryIO, size: int, limits: Limits) -> str:
         if info.file_size > limits.ratio_min_bytes:
             ratio = info.file_size // max(info.compress_size, 1)
             if ratio > limits.max_compression_ratio:
-                raise bomb(f"ratio {number(ratio)}:1", f"{number(limits.max_compression_ratio)}:1")
+                raise bomb(ratio_said(ratio), ratio_said(limits.max_compression_ratio))
     if total > limits.max_uncompressed_bytes:
         raise bomb(byte_count(total), byte_count(limits.max_uncompressed_bytes))
 
@@ -139,7 +164,10 @@ def _inspect_zip(fh: BinaryIO, size: int, limits: Limits) -> str:
     fmt = _zip_format(reader, by_name)
     if fmt == "ods":
         scan_ods_package(reader, by_name)
+    elif fmt == "xlsb":
+        scan_xlsb_package(reader, by_name)
     else:
+        # xlsx, xlsm; and what LibreOffice reads: every part entity-free, sizes within limits
         scan_ooxml_package(reader, by_name)
     return fmt
 
@@ -153,8 +181,7 @@ def _zip_format(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) -> str:
                 raise corrupt("content.xml missing")
             return "ods"
         if mime.startswith(b"application/vnd.oasis.opendocument."):
-            kind = mime.rsplit(b".", 1)[-1].decode("ascii", "replace")
-            raise unsupported(f"OpenDocument {kind}")
+            raise unsupported("opendocument", mime.decode("ascii", "replace"))
     if ooxml.CONTENT_TYPES in by_name:
         if ooxml.WORKBOOK in by_name:
             if "xl/vbaProject.bin" in by_name:
@@ -162,14 +189,16 @@ def _zip_format(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) -> str:
             ct = scan_for(reader, by_name[ooxml.CONTENT_TYPES], b"macroenabled")
             return "xlsm" if ct else "xlsx"
         if "xl/workbook.bin" in by_name:
-            raise unsupported("Excel binary workbook, .xlsb")
+            return "xlsb"
         if "word/document.xml" in by_name:
-            raise unsupported("Word document, .docx")
+            raise unsupported("docx")
         if "ppt/presentation.xml" in by_name:
-            raise unsupported("PowerPoint presentation, .pptx")
-        raise unsupported("Office package without a workbook")
+            raise unsupported("pptx")
+        return "ooxml"  # parts at odd paths: LibreOffice finds them by the relationships
     if ooxml.WORKBOOK in by_name:
-        raise corrupt(f"{ooxml.CONTENT_TYPES} missing")
+        return "ooxml"  # no [Content_Types].xml
     if "content.xml" in by_name:
-        raise corrupt("mimetype missing")
-    raise unsupported("zip archive")
+        return "ods"  # no mimetype entry: calamine needs it, LibreOffice does not
+    if any(name.lower().endswith((".xml", ".iwa", ".rels")) for name in by_name):
+        return "zip"  # another package (Apple Numbers...): LibreOffice may read it
+    raise unsupported("zip")

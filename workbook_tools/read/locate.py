@@ -10,15 +10,16 @@ may run on into the next row), blank and hidden rows, and signature lines under 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .. import ooxml
-from ..model import Cell, Grid, Layout, Record
+from ..model import Cell, Finding, Grid, Layout, Record, Severity
 from ..rules import textnorm
 from ..rules.formats import TableFormat
+from . import header
 
-#: How far down a sheet a header row is looked for.
-HEADER_SEARCH_ROWS = 80
+HEADER_SEARCH_ROWS = header.HEADER_SEARCH_ROWS
 
 
 def _text(v: Cell) -> str:
@@ -56,86 +57,69 @@ class MergeMap:
         return grid.value(*src) if src is not None and src[0] == r else grid.value(r, c)
 
 
-def _match_header(texts: dict[int, str], fmt: TableFormat) -> dict[str, int]:
-    folded = {c: textnorm.fold(t) for c, t in texts.items() if t.strip()}
-    candidates: list[tuple[int, int, str]] = []  # (-strength, column, key)
-    for c, h in folded.items():
-        for spec in fmt.columns:
-            s = spec.match_strength(h)
-            if s:
-                candidates.append((-s, c, spec.key))
-    candidates.sort()
-    columns: dict[str, int] = {}
-    used: set[int] = set()
-    for _, c, key in candidates:
-        if key in columns or c in used:
-            continue
-        columns[key] = c
-        used.add(c)
-    # Bare justification headers ("Негиздеме") belong to the score column on their left.
-    if fmt.bare_reason:
-        by_col = {c: k for k, c in columns.items()}
-        for c in sorted(folded):
-            if c in used or not any(all(f in folded[c] for f in e) for e in fmt.bare_reason):
-                continue
-            left = max((x for x in folded if x < c), default=None)
-            left_key = by_col.get(left) if left is not None else None
-            for spec in fmt.columns:
-                if spec.follows and spec.follows == left_key and spec.key not in columns:
-                    columns[spec.key] = c
-                    used.add(c)
-                    by_col[c] = spec.key
-                    break
-    return columns
+def find_layouts(grid: Grid, formats: Sequence[TableFormat], merges: MergeMap) -> list[Layout]:
+    """The table of each kind in the sheet, found in one pass (see :mod:`.header`); one header
+    row is one table."""
+    return header.find_layouts(
+        grid, formats, lambda r, c: merges.across(grid, r, c), merges.rows, _number_row
+    )
 
 
-def _row_texts(grid: Grid, merges: MergeMap, r: int) -> dict[int, str]:
-    return {c: _text(merges.across(grid, r, c)) for c in range(grid.width)}
+def unheaded_findings(grid: Grid, layout: Layout, recs: Sequence[Record],
+                      merges: MergeMap) -> list[Finding]:
+    """A warning for each column of the table with data but no header: its data is kept in
+    the copy, but nothing checks it."""
+    rows = sorted({n for rec in recs for n in (rec.row, *rec.continued_rows)})
+    return [
+        Finding(Severity.WARNING, "column.unheaded", sheet=grid.name, row=layout.header_row + 1,
+                column=ooxml.column_letter(c + 1), value=textnorm.clean(_text(first))[:80],
+                params={"count": n})
+        for c, n, first in unheaded_columns(grid, layout, rows, merges)
+    ]
 
 
 def find_layout(grid: Grid, fmt: TableFormat, merges: MergeMap) -> Layout | None:
     """The best header row of ``fmt`` in the sheet, or None when there is no such table."""
-    best: tuple[int, int, dict[str, int], int] | None = None
-    for r in range(min(grid.height, HEADER_SEARCH_ROWS)):
-        row = grid.rows[r]
-        if sum(1 for v in row if isinstance(v, str)) < fmt.min_header_matches:
+    found = find_layouts(grid, [fmt], merges)
+    return found[0] if found else None
+
+
+def unheaded_columns(grid: Grid, layout: Layout, rows: Sequence[int],
+                     merges: MergeMap) -> list[tuple[int, int, Cell]]:
+    """Columns of the table with no header but data in its rows (Excel rows ``rows``):
+    (column index, cells filled, the first value). Inside the table, and to its right as long
+    as the columns next to each other hold data (the seed's register has a ninth, unheaded
+    column of real answers)."""
+    headed = set(layout.columns.values())
+    heading = range(layout.header_row, layout.header_row + layout.header_rows)
+    indices = [r - 1 for r in rows]
+
+    def filled(c: int) -> tuple[int, Cell]:
+        n, first = 0, None
+        for r in indices:
+            v, above = merges.value(grid, r, c)
+            if v is not None and not above and (not isinstance(v, str) or v.strip()):
+                n += 1
+                first = v if first is None else first
+        return n, first
+
+    def unheaded(c: int) -> bool:
+        return c not in headed and all(
+            not _text(merges.across(grid, r, c)).strip() for r in heading
+        )
+
+    out = []
+    for c in range(layout.first_column, grid.width):
+        if c > layout.last_column and not unheaded(c):
+            break
+        if not unheaded(c):
             continue
-        texts = _row_texts(grid, merges, r)
-        header_rows = 1
-        # Two header rows: group headers merged across columns, sub-headers under them.
-        spans = [m for m in grid.merged if m[0] == r and m[2] == r and m[3] > m[1]]
-        if spans and r + 1 < grid.height:
-            below = grid.rows[r + 1]
-            combined = dict(texts)
-            joined = False
-            for _, c0, _, c1 in spans:
-                for c in range(c0, c1 + 1):
-                    sub = _text(below[c] if c < len(below) else None)
-                    if sub.strip():
-                        combined[c] = f"{texts.get(c, '')} {sub}"
-                        joined = True
-            if joined:
-                texts, header_rows = combined, 2
-        columns = _match_header(texts, fmt)
-        if len(columns) < fmt.min_header_matches:
-            continue
-        if not any(k in columns for k in fmt.key_columns):
-            continue
-        if best is None or len(columns) > len(best[2]):
-            best = (r, header_rows, columns, len(columns))
-    if best is None:
-        return None
-    r, header_rows, columns, _ = best
-    layout = Layout(
-        kind=fmt.kind,
-        header_row=r,
-        header_rows=header_rows,
-        columns=columns,
-        first_column=min(columns.values()),
-        last_column=max(columns.values()),
-    )
-    layout.number_row = _number_row(grid, layout)
-    return layout
+        n, first = filled(c)
+        if n:
+            out.append((c, n, first))
+        elif c > layout.last_column:
+            break
+    return out
 
 
 def _as_int(v: Cell) -> int | None:

@@ -158,10 +158,10 @@ def inspect_ole(fh: BinaryIO, size: int, limits: Limits) -> str:
     wb = cfb.stream("Workbook") or cfb.stream("Book")
     if wb is None:
         if "worddocument" in names:
-            raise unsupported("Word document, .doc")
+            raise unsupported("doc")
         if "powerpoint document" in names:
-            raise unsupported("PowerPoint presentation, .ppt")
-        raise unsupported("OLE2 compound file without a workbook")
+            raise unsupported("ppt")
+        raise unsupported("ole", "OLE2 compound file without a workbook")
     _check_biff(cfb.reader(wb[1], wb[2]), wb[2], limits)
     return "xls"
 

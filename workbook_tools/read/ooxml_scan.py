@@ -16,7 +16,7 @@ from xml.sax.saxutils import unescape
 
 from .. import ooxml
 from ..model import Limits
-from .rejections import check_grid, number, too_large
+from .rejections import cell_count, check_grid, phrase, too_large
 from .zipparts import ATTRS, EntityScan, PartReader, TagStream, looks_like_xml, prepend
 
 _PFX = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -29,7 +29,8 @@ _REF_VALUE = rb"\s*=\s*[\"']\$?([A-Za-z]{1,4})\$?([0-9]{1,10})[\"']"
 
 
 def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
-    """(any cell, cell with r= first, cell with r= anywhere, row, row with r=) for a prefix."""
+    """(any cell, cell with r= first, cell with r= anywhere, row, row with r=, cell that can
+    hold a value, with its r=) for a prefix."""
     return (
         re.compile(rb"<" + pfx + rb"c[\s/>]"),
         re.compile(rb"<" + pfx + rb"c\sr" + _REF_VALUE),
@@ -40,6 +41,11 @@ def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
             rb"<" + pfx + rb"row" + _ANY_ATTRS + rb"\sr\s*=\s*[\"']([0-9]{1,10})[\"']"
             rb"(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*(?<!/)>"
         ),
+        # a self-closing <c .../> (a styled empty cell) holds no value
+        re.compile(
+            rb"<" + pfx + rb"c" + _ANY_ATTRS + rb"\sr" + _REF_VALUE
+            + rb"(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*(?<!/)>"
+        ),
     )
 
 
@@ -47,6 +53,8 @@ def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
 _PLAIN = _cell_row_patterns(b"")
 _PREFIXED = _cell_row_patterns(_PFX)
 _HAS_PREFIX = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+#: styled empty cells allowed per cell of the limit (they cost openpyxl, not calamine)
+_ELEMENTS_PER_CELL = 4
 _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 #: the start of a tag :class:`SheetScan` reads (a longer one is refused, not skipped)
@@ -104,9 +112,10 @@ class SheetScan:
         self.limits = limits
         self.row = 0  # current row (for cells without r=)
         self.col = 0  # column of the previous cell in the row
-        self.max_row = 0
+        self.max_row = 0  # the used range, by the cells that hold a value
         self.max_col = 0
-        self.cells = 0
+        self.cells = 0  # cells that hold a value
+        self.elements = 0  # every <c>, styled empty ones included (bounded more loosely)
         self.merged = 0
 
     def region(self, text: bytes) -> None:
@@ -123,18 +132,15 @@ class SheetScan:
                 if self.merged > self.limits.max_merged_area:
                     raise too_large(
                         self.sheet,
-                        f"merged area {number(self.merged)} cells",
-                        f"{number(self.limits.max_merged_area)} cells",
+                        phrase("unit.merged", cells=cell_count(self.merged)),
+                        phrase("unit.merged", cells=cell_count(self.limits.max_merged_area)),
                     )
-            else:
-                # the dimension is only a claim, but openpyxl (read-only) trusts it
-                self.max_row = max(self.max_row, r2)
-                self.max_col = max(self.max_col, c2)
+            # a <dimension> is only a claim: calamine and openpyxl go by the cells themselves
         self.check()
 
     def _fast(self, text: bytes) -> bool:
         """All in C when every cell and every (non-empty) row carries a plain reference."""
-        cell_any, cell_r_first, cell_r, row_open, row_r = (
+        cell_any, cell_r_first, cell_r, row_open, row_r, cell_value_r = (
             _PREFIXED if _HAS_PREFIX.search(text) else _PLAIN
         )
         n_cells = len(cell_any.findall(text))
@@ -150,11 +156,14 @@ class SheetScan:
             self.row = int(row_refs[-1])
             self.col = 0
         if refs:
-            self.cells += len(refs)
+            self.elements += len(refs)
             # the last cell may precede a later <row>: then col over-estimates, never under
             self.col = _col(refs[-1][0])
-            self.max_col = max(self.max_col, max(map(_col, set(map(_first, refs)))))
-            self.max_row = max(self.max_row, max(map(int, set(map(_second, refs)))))
+            values = cell_value_r.findall(text)
+            if values:
+                self.cells += len(values)
+                self.max_col = max(self.max_col, max(map(_col, set(map(_first, values)))))
+                self.max_row = max(self.max_row, max(map(int, set(map(_second, values)))))
         return True
 
     def _slow(self, text: bytes) -> None:
@@ -169,6 +178,9 @@ class SheetScan:
                 else:
                     row, col = pos
                 self.col = col
+                self.elements += 1
+                if m.group(3):  # <c .../>: a styled empty cell holds no value
+                    continue
                 self.cells += 1
                 if row > self.max_row:
                     self.max_row = row
@@ -187,6 +199,10 @@ class SheetScan:
 
     def check(self) -> None:
         check_grid(self.sheet, self.max_row, self.max_col, self.limits, self.cells)
+        if self.elements > _ELEMENTS_PER_CELL * self.limits.max_cells:
+            # styled empty cells cost a parser that loads the formatting (openpyxl) memory
+            raise too_large(self.sheet, cell_count(self.elements),
+                            cell_count(_ELEMENTS_PER_CELL * self.limits.max_cells))
 
 
 def scan_ooxml_package(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) -> None:

@@ -1,12 +1,17 @@
 """The one guarded reader: every command reads workbooks through :func:`read_book`.
 
 The guard (``guard.py``) looks at the file before any parser does; then python-calamine reads the
-values of every sheet (xlsx, xlsm, xls, ods alike), with merged ranges. Parser errors of any kind
-become :class:`RejectedFile`; nothing from here raises anything else for a bad file.
+values of every sheet (xlsx, xlsm, xls, ods, xlsb alike), with merged ranges; CSV is read by
+``csvfile.py``; what only LibreOffice reads is converted by it (``libreoffice.py``). Macro, dialog
+and chart sheets are skipped with a finding. Parser errors of any kind become
+:class:`RejectedFile` (their text under ``debug``); nothing from here raises anything else for a
+bad file.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 import zipfile
 from datetime import datetime, timedelta
@@ -17,8 +22,10 @@ from defusedxml.ElementTree import iterparse
 from python_calamine import CalamineWorkbook
 
 from ..errors import RejectedFile
-from ..model import DEFAULT_LIMITS, Book, Cell, Grid, Limits
-from . import guard
+from ..model import DEFAULT_LIMITS, Book, Cell, Finding, Grid, Limits, Severity
+from . import guard, libreoffice
+from .csvfile import read_csv
+from .rejections import check_grid, phrase, plain, unsupported
 
 
 def _clean_value(v: Cell) -> Cell:
@@ -34,13 +41,90 @@ def _clean_value(v: Cell) -> Cell:
 
 
 def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
-    """Read every sheet's values, or raise :class:`RejectedFile` with the reason."""
+    """Read every sheet's values, or raise :class:`RejectedFile` with the reason.
+
+    The guard first; then python-calamine (or the CSV reader); where the fast reader cannot
+    read a file the guard passed, LibreOffice converts it (:func:`_read_converted`). A workbook
+    encrypted only with Excel's default read-only password is decrypted first. What was done
+    on the way in is in ``Book.notes`` (findings).
+    """
     path = Path(path)
     started = time.monotonic()
-    fmt = guard.inspect(path, limits)
+    try:
+        fmt = guard.inspect(path, limits)
+    except RejectedFile as exc:
+        if exc.reason != "file.encrypted":
+            raise
+        return _read_decrypted(path, limits, exc)
+    notes: list[Finding] = []
+    if fmt == "csv":
+        return Book(path, "csv", [read_csv(path, limits)], notes)
+    if fmt in guard.CALAMINE_FORMATS:
+        try:
+            return Book(path, fmt, _read_calamine(path, fmt, limits, started, notes), notes)
+        except RejectedFile as exc:
+            if exc.reason != "file.corrupt":
+                raise
+            return _read_converted(path, fmt, limits, exc)
+    return _read_converted(path, fmt, limits, None)
+
+
+#: The password Excel uses for "read-only recommended" workbooks: they open without asking.
+DEFAULT_PASSWORD = "VelvetSweatshop"
+
+
+def _read_decrypted(path: Path, limits: Limits, refused: RejectedFile) -> Book:
+    """A workbook encrypted with Excel's default read-only password, decrypted (msoffcrypto)
+    into a private temporary folder and read from there; any other password is a rejection."""
+    import msoffcrypto  # only for encrypted files
+
+    work = Path(tempfile.mkdtemp(prefix="wbt-dec-"))
+    try:
+        plain_copy = work / "decrypted"
+        try:
+            with path.open("rb") as fh, plain_copy.open("wb") as out:
+                office = msoffcrypto.OfficeFile(fh)
+                office.load_key(password=DEFAULT_PASSWORD)
+                office.decrypt(out)
+        except Exception as exc:  # a real password, or an encryption msoffcrypto cannot undo
+            raise RejectedFile("file.encrypted", debug=plain(f"{type(exc).__name__}: {exc}")) \
+                from exc
+        inner = read_book(plain_copy, limits)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    note = Finding(Severity.WARNING, "file.decrypted")
+    return Book(path, f"{inner.format}+decrypted", inner.sheets, [note, *inner.notes])
+
+
+def _read_converted(path: Path, fmt: str, limits: Limits, failure: RejectedFile | None) -> Book:
+    """The reader of last resort: LibreOffice converts the file to .xlsx (private profile, no
+    macros, a hard time limit), and the copy goes through the guard and calamine."""
+    debug = failure.params.get("debug", "") if failure is not None else ""
+    if not libreoffice.available():
+        raise RejectedFile("file.libreoffice_missing", format=phrase(f"format.{fmt}"),
+                           **({"debug": debug} if debug else {}))
+    try:
+        with libreoffice.converted(path, "xlsx", timeout=limits.convert_seconds) as out:
+            inner = read_book(out, limits)
+    except libreoffice.LibreOfficeError as exc:
+        if exc.reason == "file.libreoffice_failed" and fmt == "zip":
+            raise unsupported("zip", exc.output) from exc
+        exc.params.setdefault("debug", plain(f"{debug} {exc.output}".strip(), 400))
+        raise
+    note = Finding(Severity.WARNING, "file.converted", params={"format": phrase(f"format.{fmt}")})
+    return Book(path, f"{fmt}+libreoffice", inner.sheets, [note, *inner.notes])
+
+
+#: calamine's names of the sheets that are no tables, and the text that names each kind
+_NOT_TABLES = {"MacroSheet": "sheetkind.macro", "DialogSheet": "sheetkind.dialog",
+               "ChartSheet": "sheetkind.chart", "Vba": "sheetkind.vba"}
+
+
+def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
+                   notes: list[Finding]) -> list[Grid]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types and sometimes ValueError
+    except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
         raise _parser_rejection(exc) from exc
     sheets: list[Grid] = []
     ods_merges: dict[str, list[tuple[int, int, int, int]]] | None = None
@@ -48,18 +132,14 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
         for meta in wb.sheets_metadata:
             if time.monotonic() - started > limits.max_seconds:
                 raise RejectedFile("file.timeout", limit=int(limits.max_seconds))
-            kind = str(getattr(meta, "typ", "WorkSheet"))
-            if "WorkSheet" not in kind:
-                continue  # chart sheets, macro sheets
+            kind = str(getattr(meta, "typ", "WorkSheet")).rsplit(".", 1)[-1]
+            if kind != "WorkSheet":
+                what = _NOT_TABLES.get(kind, "sheetkind.other")
+                notes.append(Finding(Severity.WARNING, "sheet.skipped", sheet=meta.name,
+                                     params={"kind": phrase(what)}))
+                continue
             sheet = wb.get_sheet_by_name(meta.name)
-            cells = sheet.height * sheet.width
-            if cells > limits.max_cells:
-                raise RejectedFile(
-                    "file.too_large",
-                    sheet=meta.name,
-                    detail=f"{sheet.height} x {sheet.width}",
-                    limit=f"{limits.max_cells} cells",
-                )
+            check_grid(meta.name, sheet.height, sheet.width, limits)
             merged = [
                 (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
             ]
@@ -82,14 +162,14 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
             sheets.append(Grid(meta.name, rows, merged, visible))
     except RejectedFile:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
         raise _parser_rejection(exc) from exc
     finally:
         try:
             wb.close()
         except Exception:  # pragma: no cover - closing never matters for correctness
             pass
-    return Book(path, fmt, sheets)
+    return sheets
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -127,14 +207,13 @@ def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]
     return out
 
 
-def _parser_rejection(exc: Exception) -> RejectedFile:
-    detail = f"{type(exc).__name__}: {exc}".strip()
+def _parser_rejection(exc: BaseException) -> RejectedFile:
+    """A parser's failure as a rejection; its text is kept for ``--debug`` only. An interrupt
+    is no failure of the parser: it goes on up."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+        raise exc
+    detail = plain(f"{type(exc).__name__}: {exc}".strip(), 400)
     low = detail.lower()
     if "password" in low or "encrypt" in low:
-        return RejectedFile("file.encrypted")
-    if len(detail) > 200:
-        detail = detail[:200] + "…"
-    if "zip" in low or "eof" in low or "invalid" in low or "xml" in low:
-        return RejectedFile("file.corrupt", detail=detail)
-    return RejectedFile("file.unreadable", detail=detail)
-
+        return RejectedFile("file.encrypted", debug=detail)
+    return RejectedFile("file.corrupt", debug=detail)

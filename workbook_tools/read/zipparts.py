@@ -19,7 +19,16 @@ from typing import BinaryIO
 
 from ..errors import RejectedFile
 from ..model import Limits
-from .rejections import bomb, byte_count, corrupt, number, too_many_entries, unsupported
+from .rejections import (
+    amount,
+    bomb,
+    byte_count,
+    corrupt,
+    phrase,
+    ratio,
+    too_many_entries,
+    unsupported,
+)
 
 _CHUNK = 64 * 1024
 # a start tag longer than this (attributes padded to hide a cell reference) is refused
@@ -36,7 +45,7 @@ def check_end_record(fh: BinaryIO, size: int, limits: Limits) -> None:
     tail = fh.read(tail_len)
     pos = tail.rfind(b"PK\x05\x06")
     if pos < 0 or len(tail) - pos < 22:
-        raise corrupt("zip directory not found (file cut off?)")
+        raise corrupt("zip directory not found: the file is cut off")
     _sig, _d, _cd, _n_disk, n_total, cd_size, _cd_off, _c = struct.unpack(
         "<4s4H2LH", tail[pos : pos + 22]
     )
@@ -53,7 +62,8 @@ def check_end_record(fh: BinaryIO, size: int, limits: Limits) -> None:
     # the count can lie; the directory's size cannot exceed what that many entries need
     if cd_size > limits.max_zip_entries * 512 + 65536:
         raise bomb(
-            f"zip directory {byte_count(cd_size)}", f"{number(limits.max_zip_entries)} entries"
+            phrase("unit.directory", size=byte_count(cd_size)),
+            amount(limits.max_zip_entries, "entries"),
         )
 
 
@@ -64,6 +74,8 @@ class PartReader:
         self.fh = fh
         self.limits = limits
         self.inflated = 0  # over the whole package
+        #: parts whose inflated size differs from the directory's
+        self.mismatched: list[str] = []
 
     def chunks(self, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
         fh = self.fh
@@ -108,28 +120,36 @@ class PartReader:
                     continue
                 produced += len(out)
                 if produced > declared:
-                    # the central directory understated this entry: a bomb in disguise
-                    raise bomb(
-                        f"more than the declared {byte_count(declared)}",
-                        byte_count(declared),
-                    )
+                    # the central directory understated this entry: judged by the limits on
+                    # what it really inflates to (the package total, and the ratio), not by
+                    # the declaration alone
+                    self._check_ratio(produced, info.compress_size)
                 self._count(len(out))
                 crc = zlib.crc32(out, crc)
                 yield out
             if not dec.eof:
                 raise corrupt(f"{info.filename} is cut off")
         else:
-            raise unsupported(f"zip compression method {info.compress_type}")
-        if produced != declared or crc != info.CRC:
+            raise unsupported("zip_method", f"zip compression method {info.compress_type}")
+        if produced != declared:
+            # a wrong size in the directory (some writers get it wrong): the part is read
+            # whole and within the limits; a reader that trusts the size may fail, and then
+            # LibreOffice reads the file
+            self.mismatched.append(info.filename)
+        elif crc != info.CRC:
             raise corrupt(f"damaged part {info.filename}")
 
     def _count(self, n: int) -> None:
         self.inflated += n
         if self.inflated > self.limits.max_uncompressed_bytes:
-            raise bomb(
-                f"more than {byte_count(self.limits.max_uncompressed_bytes)}",
-                byte_count(self.limits.max_uncompressed_bytes),
-            )
+            limit = byte_count(self.limits.max_uncompressed_bytes)
+            raise bomb(phrase("unit.more_than", size=limit), limit)
+
+    def _check_ratio(self, produced: int, compressed: int) -> None:
+        if produced > self.limits.ratio_min_bytes:
+            n = produced // max(compressed, 1)
+            if n > self.limits.max_compression_ratio:
+                raise bomb(ratio(n), ratio(self.limits.max_compression_ratio))
 
     def head(self, info: zipfile.ZipInfo, n: int) -> bytes:
         """The first ``n`` inflated bytes of a part (the rest is not inflated)."""
