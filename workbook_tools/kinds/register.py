@@ -113,11 +113,20 @@ class RegisterKind(BaseKind):
         out.line(t(matrix.MEASURE_KEY[high], lang))
         out.line(t("summary.row", lang), t("summary.section", lang), t("summary.risk", lang),
                  bold=True, border="box")
-        for row, rec in table.records():
-            if rec.get("level") == high.value:
-                risk = rec.get("cases") or rec.get("function") or ""
-                out.line(row, rec.get("section") or "", risk, fills=[fills[high]],
-                         border="box")
+        # only the high rows' cells are looked at (not every row made a record)
+        wanted = [i for i, lv in enumerate(levels) if lv == high.value]
+        cols = {k: frame[k].tolist() if k in frame else None
+                for k in ("cases", "function", "section")} if wanted else {}
+        rows = frame.index.tolist() if wanted else []
+
+        def cell(key: str, i: int) -> Any:
+            values = cols[key]
+            return None if values is None else values[i]
+
+        for i in wanted:
+            risk = cell("cases", i) or cell("function", i) or ""
+            out.line(int(rows[i]), cell("section", i) or "", risk, fills=[fills[high]],
+                     border="box")
         out.gap()
 
     @staticmethod
