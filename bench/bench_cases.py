@@ -61,7 +61,7 @@ import pandas as pd
 import pandera.pandas as pa
 from openpyxl.styles import PatternFill
 
-df = pd.read_excel(sys.argv[1], header=2, skiprows=[3])
+df = pd.read_excel(sys.argv[1], header=2, skiprows=[3], engine="openpyxl")
 df = df.rename(columns={df.columns[8]: "p", df.columns[10]: "h"})
 df = df[pd.to_numeric(df["p"], errors="coerce").notna()]
 df["p"] = df["p"].astype(int)
@@ -74,13 +74,16 @@ except pa.errors.SchemaErrors:
     pass
 fills = {k: PatternFill("solid", fgColor=c) for k, c in
          (("low", "C6EFCE"), ("medium", "FFEB9C"), ("high", "FFC7CE"))}
-wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb.active
+by_row = {}
 for index, p, h in zip(df.index, df["p"], df["h"]):
     total = p + (0 if pd.isna(h) else int(h))
-    fill = fills["low" if total <= 3 else "medium" if total == 4 else "high"]
-    for cell in ws[index + 5]:
-        cell.fill = fill
+    by_row[index + 5] = fills["low" if total <= 3 else "medium" if total == 4 else "high"]
+wb = openpyxl.load_workbook(sys.argv[1])
+for row in wb.active.iter_rows(min_row=5):
+    fill = by_row.get(row[0].row)
+    if fill is not None:
+        for cell in row:
+            cell.fill = fill
 wb.save(sys.argv[2])
 """
 
