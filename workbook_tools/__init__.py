@@ -6,11 +6,29 @@ every command calls it. The package is laid out by stage (README, "Architecture"
 ``rules/``, ``kinds/``, ``annotated/``, ``outputs/``, with the types they pass in ``model.py``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .errors import RejectedFile, WorkbookToolsError
 from .model import FileReport, Finding, Level, Limits, Options, ResidualRule, Severity, Table
-from .pipeline import analyse, load_plans, run, run_many, score_file
+
+if TYPE_CHECKING:
+    from .pipeline import analyse, iter_many, load_plans, run, run_many, score_file
 
 __version__ = "0.1.0"
+
+#: imported on first use: the pipeline brings pandas and pandera (about 0.5 s), which
+#: ``--help``, ``--version`` and a caller of the model alone do not need
+_PIPELINE = ("analyse", "iter_many", "load_plans", "run", "run_many", "score_file")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PIPELINE:
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "FileReport",
@@ -25,6 +43,7 @@ __all__ = [
     "WorkbookToolsError",
     "__version__",
     "analyse",
+    "iter_many",
     "load_plans",
     "run",
     "run_many",

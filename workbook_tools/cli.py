@@ -8,7 +8,7 @@ result (text or ``--json``) and set the exit code: 0 no error finding, 1 an erro
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,9 +18,7 @@ import click
 from . import messages
 from .inputs import expand_paths
 from .model import FileReport, Level, Options, ResidualRule
-from .outputs import report as json_report
 from .outputs import terminal
-from .pipeline import run_many
 from .rules.days import parse_day
 
 LANG = click.Choice(list(messages.LANGS))
@@ -88,12 +86,15 @@ def _make_options(lang: str, low_residual: str, as_of: date | None, report_year:
     )
 
 
-def exit_code(reports: list[FileReport]) -> int:
-    if any(r.status == "rejected" for r in reports):
-        return 2
-    if any(r.has_errors for r in reports):
-        return 1
-    return 0
+def exit_code(reports: Iterable[FileReport]) -> int:
+    code = 0
+    for r in reports:
+        code = max(code, _code(r))
+    return code
+
+
+def _code(report: FileReport) -> int:
+    return 2 if report.status == "rejected" else 1 if report.has_errors else 0
 
 
 def _print_text(report: FileReport, lang: str, debug: bool = False) -> None:
@@ -110,17 +111,34 @@ def _print_text(report: FileReport, lang: str, debug: bool = False) -> None:
 
 def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Options,
          as_json: bool, plan_path: Path | None = None) -> None:
-    reports = run_many(expand_paths(paths), write=write, out_dir=out_dir, options=opts,
-                       plan_path=plan_path)
+    """Each file through the pipeline, printed as soon as it is done; only its exit code is
+    kept, so memory stays flat in the number of files."""
+    # imported here: --help and --version need neither pandas nor pandera
+    from .outputs import report as json_report
+    from .pipeline import iter_many
+
+    code = 0
+    plan_rejected = False
+
+    def printed(reports: Iterable[FileReport]) -> Iterator[FileReport]:
+        nonlocal code, plan_rejected
+        for r in reports:
+            code = max(code, _code(r))
+            plan_rejected |= r.input == plan_path and r.status == "rejected"
+            yield r
+
+    reports = printed(iter_many(expand_paths(paths), write=write, out_dir=out_dir, options=opts,
+                                plan_path=plan_path))
     if as_json:
-        click.echo(json_report.dumps(reports, opts.lang))
+        for piece in json_report.iter_dumps(reports, opts.lang):
+            click.echo(piece, nl=False)
+        click.echo()
     else:
         for r in reports:
             _print_text(r, opts.lang, opts.debug)
-        if plan_path is not None and not any(r.input == plan_path and r.status == "rejected"
-                                             for r in reports):
+        if plan_path is not None and not plan_rejected:
             click.echo(messages.text("plan.taken", opts.lang, name=plan_path.name))
-    sys.exit(exit_code(reports))
+    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .copyplan import NewSheet, SheetWriter, Style
+
+if TYPE_CHECKING:  # the frames' type only: importing pandas costs start-up (--help, --version)
+    import pandas as pd
 
 # --- findings ------------------------------------------------------------------------------------
 

@@ -14,13 +14,13 @@ workbook's tables (and ``--plan``'s) offer.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import messages
-from .annotated.writer import write_scored_copy
 from .errors import RejectedFile, WorkbookToolsError
 from .inputs import own_sheets
 from .kinds import KINDS
@@ -200,6 +200,8 @@ def score_file(
     if report.status == "rejected" or is_scored_copy(report):
         return report  # a copy of a copy would be *.scored.scored.xlsx: the copy says so instead
     target = target or output_path(path, Path(out_dir) if out_dir else None)
+    from .annotated.writer import write_scored_copy  # the copy's modules: only when writing
+
     try:
         own = write_scored_copy(report, target, options)
     except RejectedFile as exc:
@@ -245,7 +247,7 @@ def load_plans(path: str | Path,
     return plans, report
 
 
-def run_many(
+def iter_many(
     paths: list[Path],
     *,
     write: bool,
@@ -253,16 +255,19 @@ def run_many(
     options: Options = DEFAULT_OPTIONS,
     plans: list[Table] | None = None,
     plan_path: Path | None = None,
-) -> list[FileReport]:
-    """Every file through :func:`run`, in order; no two copies of one run share a name.
+) -> Iterator[FileReport]:
+    """Every file through :func:`run`, in order, each report given as soon as its file is
+    done; no two copies of one run share a name. Nothing of a file is kept once its report
+    is given (but the name its copy took), so a caller that lets each report go runs any
+    number of files in flat memory.
 
     ``plan_path``: a plan workbook whose measures every file's cross-check counts (loaded by
-    :func:`load_plans`); when it cannot serve, its rejection comes first in the list."""
-    reports: list[FileReport] = []
+    :func:`load_plans`); when it cannot serve, its rejection comes first."""
     if plan_path is not None:
         loaded, plan_report = load_plans(plan_path, options)
         if plan_report.status == "rejected":
-            reports.append(plan_report)
+            yield plan_report
+        del plan_report
         plans = [*(plans or []), *loaded] if loaded else plans
     if write and out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -274,5 +279,20 @@ def run_many(
                      target=target)
         if report.output is not None:  # a rejected file takes no name
             taken.add(report.output.resolve())
-        reports.append(report)
-    return reports
+        yield report
+        del report
+
+
+def run_many(
+    paths: list[Path],
+    *,
+    write: bool,
+    out_dir: str | Path | None = None,
+    options: Options = DEFAULT_OPTIONS,
+    plans: list[Table] | None = None,
+    plan_path: Path | None = None,
+) -> list[FileReport]:
+    """:func:`iter_many` as a list (every report kept: for a few files, or a caller that needs
+    them all at once)."""
+    return list(iter_many(paths, write=write, out_dir=out_dir, options=options, plans=plans,
+                          plan_path=plan_path))

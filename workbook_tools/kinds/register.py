@@ -150,7 +150,9 @@ class RegisterKind(BaseKind):
         t = messages.text
         high = Level.HIGH
         out.text(t("summary.high_risks", lang), bold=True)
-        rows = [(row, rec) for row, rec in table.records() if rec.get("level") == high.value]
+        frame = table.frame
+        high_rows = frame[frame["level"] == high.value]  # only these become records
+        rows = list(zip(high_rows.index, high_rows.to_dict("records"), strict=True))
         if not rows:
             out.text(t("summary.no_high", lang))
             return
@@ -160,7 +162,7 @@ class RegisterKind(BaseKind):
                  spans=[1, 1, 5], bold=True, border="box")
         for row, rec in rows:
             risk = rec.get("cases") or rec.get("function") or ""
-            out.line(row, risk, rec.get("section") or "", spans=[1, 1, 5],
+            out.line(int(row), risk, rec.get("section") or "", spans=[1, 1, 5],
                      fills=[matrix.LEVEL_FILL[high]], border="box")
         out.gap()
 

@@ -8,6 +8,7 @@ null, Excel rows 1-based.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import messages
@@ -58,3 +59,15 @@ def document(reports: list[FileReport], lang: str = messages.DEFAULT_LANG) -> di
 
 def dumps(reports: list[FileReport], lang: str = messages.DEFAULT_LANG) -> str:
     return json.dumps(document(reports, lang), ensure_ascii=False, indent=2)
+
+
+def iter_dumps(reports: Iterable[FileReport],
+               lang: str = messages.DEFAULT_LANG) -> Iterator[str]:
+    """:func:`dumps`, in pieces: each file's part is made (and the report may be let go) as
+    soon as that file is done. Joined, the pieces are exactly ``dumps(list(reports), lang)``."""
+    first = True
+    for report in reports:
+        text = json.dumps(file_dict(report, lang), ensure_ascii=False, indent=2)
+        yield ("{\n  \"files\": [\n    " if first else ",\n    ") + text.replace("\n", "\n    ")
+        first = False
+    yield '{\n  "files": []\n}' if first else "\n  ]\n}"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from xml.sax.saxutils import unescape
 
 from ..errors import RejectedFile
 from ..model import Limits
+from ..ooxml import xml_unescape
 from .rejections import check_grid
 from .zipparts import ATTRS, EntityScan, PartReader, TagStream, looks_like_xml, prepend, scan_for
 
@@ -75,7 +75,7 @@ class OdsScan:
                 nm = _ODS_NAME.search(attrs)
                 if nm:
                     raw = nm.group(1) if nm.group(1) is not None else nm.group(2)
-                    self.sheet = unescape(raw.decode("utf-8", "replace"))
+                    self.sheet = xml_unescape(raw.decode("utf-8", "replace"))
             elif kind == b"table:table-row":
                 self._end_row()
                 self.in_row = True

@@ -12,7 +12,6 @@ from __future__ import annotations
 import operator
 import re
 import zipfile
-from xml.sax.saxutils import unescape
 
 from .. import ooxml
 from ..model import Limits
@@ -75,7 +74,7 @@ def _attrs(text: bytes) -> dict[bytes, str]:
     out = {}
     for m in _ATTR_ANY.finditer(text):
         raw = m.group(2) if m.group(2) is not None else m.group(3)
-        out[m.group(1)] = unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+        out[m.group(1)] = ooxml.xml_unescape(raw.decode("utf-8", "replace"), quotes=True)
     return out
 
 

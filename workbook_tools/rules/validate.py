@@ -94,8 +94,23 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: schemas built so far, by (format, the columns a table has): a batch of files of one format
+#: builds each schema once. The format is kept with it (its id is the key).
+_SCHEMAS: dict[tuple[int, frozenset[str]], tuple[TableFormat, pa.DataFrameSchema]] = {}
+
+
+def schema_for(fmt: TableFormat, layout: Layout) -> pa.DataFrameSchema:
+    """:func:`build_schema`, built once per process for each format and set of columns."""
+    key = (id(fmt), frozenset(layout.columns))
+    cached = _SCHEMAS.get(key)
+    if cached is None or cached[0] is not fmt:
+        cached = _SCHEMAS[key] = (fmt, build_schema(fmt, layout))
+    return cached[1]
+
+
 def build_schema(fmt: TableFormat, layout: Layout) -> pa.DataFrameSchema:
-    """The pandera schema for the columns this table has."""
+    """The pandera schema for the columns this table has (it depends on nothing else of the
+    layout: :func:`schema_for` reuses it)."""
     columns: dict[str, list[pa.Check]] = {}
     wide: list[pa.Check] = []
     for spec in fmt.checks:
@@ -124,14 +139,14 @@ def validate(
     df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str
 ) -> list[Finding]:
     """Run the table's checks; every failing cell becomes a finding."""
-    frame = df.copy()
+    frame = df.copy(deep=False)  # only the score columns are replaced, in this frame alone
     for spec in fmt.columns:
         if spec.type == "score" and spec.key in frame:
             frame[spec.key] = pd.array(
                 [None if v is None or pd.isna(v) else int(v) for v in frame[spec.key]],
                 dtype="Int64",
             )
-    schema = build_schema(fmt, layout)
+    schema = schema_for(fmt, layout)
     try:
         schema.validate(frame, lazy=True)
         return []

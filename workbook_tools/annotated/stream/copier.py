@@ -211,28 +211,18 @@ class Copier(Package):
             raise StreamUnsupported(f"missing sheet part {part}")
         if edits is None and not self._may_need_change(info):
             return
-        # The rows stay bytes (decoded one row at a time, only where something changes): a
-        # large sheet is never held as bytes and text at once.
-        data = self.read_into(part)
-        i = data.find(b"<sheetData")
-        if i < 0 or data[i + 10: i + 11] not in (b">", b"/", b" ", b"\t", b"\r", b"\n"):
-            raise StreamUnsupported(f"{part}: no sheetData")
-        head = decode(data[:i], part)
+        # The rows stay in the package: read once here for what is around them, streamed
+        # again when the copy is written (decoded one row at a time, only where something
+        # changes), so a large sheet is never held whole.
+        scan = self.scan_sheet(part)
+        head = decode(scan.head, part)
         root = re.search(r"<(\w+:)?worksheet\b([^>]*)>", head[:8192])
         if root is None or root.group(1) or f'xmlns="{MAIN_NS}"' not in root.group(2):
             raise StreamUnsupported(f"{part}: not the main namespace as default")
         job = SheetJob(title, part, self.rels(part))
-        start_end = data.find(b">", i) + 1
-        job.source = data
-        if data[start_end - 2: start_end - 1] == b"/":
-            job.head, job.tail = head, decode(data[start_end:], part)
-            job.start = job.end = start_end
-        else:
-            j = data.find(b"</sheetData>", start_end)
-            if j < 0:
-                raise StreamUnsupported(f"{part}: sheetData not closed")
-            job.head, job.start, job.end = head, start_end, j
-            job.tail = decode(data[j + len(b"</sheetData>"):], part)
+        job.head, job.tail = head, decode(scan.tail, part)
+        job.has_formulas = scan.formulas
+        job.pieces = lambda: self.row_pieces(part, scan.start, scan.end)
         find_formulas(job)
         drop_unsafe_links(job)
         if edits is not None:
@@ -258,14 +248,23 @@ class Copier(Package):
         covered = merged if merged.rows else (lambda _r, _c: False)
         ops = job.ops
         job.edits = edits
-        for source in (edits.overlaid(), edits.cells):
-            for row, col in source:
-                if not covered(row, col):
-                    cols = ops.get(row)
-                    if cols is None:
-                        ops[row] = [col]
-                    else:
-                        cols.append(col)
+
+        def cells() -> Iterator[tuple[int, int]]:
+            """Every cell the plan touches, without a set of them all (a large sheet's
+            coloured rows are most of its cells)."""
+            yield from edits.overlays
+            for row, (first, last, _) in edits.row_fills.items():
+                for col in range(first, last + 1):
+                    yield row, col
+            yield from edits.cells
+
+        for row, col in cells():
+            if not covered(row, col):
+                cols = ops.get(row)
+                if cols is None:
+                    ops[row] = [col]
+                elif col not in cols:
+                    cols.append(col)
         set_widths(job, edits.widths)
         stretch_dimension(job)
         comments = {rc: text for rc, text in edits.comments.items() if not covered(*rc)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from defusedxml.ElementTree import fromstring
 
@@ -15,6 +17,21 @@ from .xmltext import XML_DECL, decode, esc_attr
 
 #: how much of an entry is read or copied at once
 CHUNK = 64 * 1024
+
+_SHEET_DATA_END = b"</sheetData>"
+_ROW_END = b"</row>"
+
+
+@dataclass
+class SheetScan:
+    """Where a worksheet's rows are: the bytes before ``<sheetData>`` and after
+    ``</sheetData>``, the offsets of the rows between, and whether they hold a formula."""
+
+    head: bytes
+    start: int
+    end: int
+    tail: bytes
+    formulas: bool
 
 
 def load_rels(data: bytes) -> list[Rel]:
@@ -108,23 +125,72 @@ class Package:
             raise StreamUnsupported(f"missing part {part}")
         return self.zin.read(info)
 
-    def read_into(self, part: str) -> bytearray:
-        """A part's bytes in one buffer filled chunk by chunk (``ZipFile.read`` would hold the
-        chunks and their join at once: twice a large sheet)."""
+    def scan_sheet(self, part: str) -> SheetScan:
+        """A worksheet read once in chunks, keeping only what is around its rows: a large
+        sheet's rows are never held at once (:meth:`row_pieces` streams them again)."""
         info = self.infos.get(part)
         if info is None:
-            raise StreamUnsupported(f"missing part {part}")
-        buf = bytearray(info.file_size)  # the guard bounded the declared size
-        pos = 0
-        with self.zin.open(info) as fh, memoryview(buf) as view:
+            raise StreamUnsupported(f"missing sheet part {part}")
+        buf = bytearray()
+        base = 0  # the offset of buf[0] in the part
+        head: bytes | None = None
+        start = end = -1
+        formulas = False
+        with self.zin.open(info) as fh:
             while chunk := fh.read(CHUNK):
-                if pos + len(chunk) > len(buf):
-                    raise StreamUnsupported(f"{part}: longer than declared")
-                view[pos:pos + len(chunk)] = chunk
+                buf += chunk
+                if head is None:
+                    i = buf.find(b"<sheetData")
+                    if i < 0 or len(buf) < i + 11:
+                        continue
+                    if buf[i + 10: i + 11] not in (b">", b"/", b" ", b"\t", b"\r", b"\n"):
+                        raise StreamUnsupported(f"{part}: no sheetData")
+                    k = buf.find(b">", i)
+                    if k < 0:
+                        continue
+                    head, start = bytes(buf[:i]), k + 1
+                    if buf[k - 1: k] == b"/":
+                        end = start
+                    del buf[:start]
+                    base = start
+                if end < 0:
+                    j = buf.find(_SHEET_DATA_END)
+                    if j < 0:  # keep what could be the start of </sheetData> or of <f
+                        formulas = formulas or buf.find(b"<f") >= 0
+                        drop = max(len(buf) - len(_SHEET_DATA_END), 0)
+                        del buf[:drop]
+                        base += drop
+                        continue
+                    formulas = formulas or buf.find(b"<f", 0, j) >= 0
+                    end = base + j
+                    del buf[:j + len(_SHEET_DATA_END)]
+        if head is None:
+            raise StreamUnsupported(f"{part}: no sheetData")
+        if end < 0:
+            raise StreamUnsupported(f"{part}: sheetData not closed")
+        return SheetScan(head, start, end, bytes(buf), formulas)
+
+    def row_pieces(self, part: str, start: int, end: int) -> Iterator[bytes]:
+        """The bytes of ``part`` from ``start`` to ``end``, in pieces that each end after a
+        ``</row>`` (the last one: whatever remains), read again from the package."""
+        carry = b""
+        pos = 0
+        with self.zin.open(self.infos[part]) as fh:
+            while pos < end and (chunk := fh.read(CHUNK)):
+                lo, hi = max(start - pos, 0), min(end - pos, len(chunk))
                 pos += len(chunk)
-        if pos != len(buf):
-            raise StreamUnsupported(f"{part}: shorter than declared")
-        return buf
+                if hi <= lo:
+                    continue
+                data = carry + chunk[lo:hi]
+                cut = data.rfind(_ROW_END)
+                if cut < 0:
+                    carry = data
+                    continue
+                cut += len(_ROW_END)
+                yield data[:cut]
+                carry = data[cut:]
+        if carry:
+            yield carry
 
     def text(self, part: str) -> str:
         return decode(self.read(part), part)

@@ -55,46 +55,46 @@ class Rows:
         """The rows, as UTF-8: untouched rows as they were, changed ones decoded, edited and
         encoded again."""
         job = self.job
-        body = job.source
         wanted = sorted(job.ops)
         k = 0
-        pos = job.start
         last = 0
         out: list[bytes | bytearray] = []
-        for m in _ROW_B.finditer(body, job.start, job.end):
-            gap = body[pos:m.start()]
-            if gap.strip():
+        for body in job.pieces():  # whole rows in each piece
+            pos = 0
+            for m in _ROW_B.finditer(body):
+                gap = body[pos:m.start()]
+                if gap.strip():
+                    raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
+                pos = m.end()
+                row = m.group(0)
+                start = row[: row.find(b">")]
+                rm = _ROW_R_B.search(start)
+                r = int(rm.group(1)) if rm else last + 1
+                if r <= last:
+                    raise StreamUnsupported(f"{job.part}: rows out of order")
+                last = r
+                while k < len(wanted) and wanted[k] < r:
+                    out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
+                    k += 1
+                ops = None
+                if k < len(wanted) and wanted[k] == r:
+                    ops = job.ops[r]
+                    k += 1
+                if ops is not None or (job.neutralise and b"<f" in row):
+                    try:
+                        text = row.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise StreamUnsupported(f"{job.part}: not UTF-8") from exc
+                    out.append(gap + self._row(r, text, ops).encode("utf-8"))
+                else:
+                    out.append(gap + row)
+                if len(out) >= ROWS_PER_CHUNK:
+                    yield b"".join(out)
+                    out = []
+            rest = body[pos:]
+            if rest.strip():
                 raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
-            pos = m.end()
-            row = m.group(0)
-            start = row[: row.find(b">")]
-            rm = _ROW_R_B.search(start)
-            r = int(rm.group(1)) if rm else last + 1
-            if r <= last:
-                raise StreamUnsupported(f"{job.part}: rows out of order")
-            last = r
-            while k < len(wanted) and wanted[k] < r:
-                out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
-                k += 1
-            ops = None
-            if k < len(wanted) and wanted[k] == r:
-                ops = job.ops[r]
-                k += 1
-            if ops is not None or (job.neutralise and b"<f" in row):
-                try:
-                    text = row.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise StreamUnsupported(f"{job.part}: not UTF-8") from exc
-                out.append(gap + self._row(r, text, ops).encode("utf-8"))
-            else:
-                out.append(gap + row)
-            if len(out) >= ROWS_PER_CHUNK:
-                yield b"".join(out)
-                out = []
-        rest = body[pos:job.end]
-        if rest.strip():
-            raise StreamUnsupported(f"{job.part}: unexpected text in sheetData")
-        out.append(rest)
+            out.append(rest)
         while k < len(wanted):
             out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
             k += 1

@@ -5,6 +5,7 @@ and its ``<dimension>``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -42,11 +43,11 @@ class SheetJob:
     rels: list[Rel] = field(default_factory=list)
     rels_changed: bool = False
     head: str = ""
-    #: the sheet's text and where its rows are in it (kept as offsets: a 10,000-row sheet's
-    #: rows are not copied into a string of their own)
-    source: bytes | bytearray = b""
-    start: int = 0
-    end: int = 0
+    #: the sheet's rows, read again from the package in pieces of whole rows each time it
+    #: is called (a 10,000-row sheet's rows are never held at once)
+    pieces: Callable[[], Iterator[bytes]] = field(default=lambda: iter(()))
+    #: whether the rows hold a formula (``<f``)
+    has_formulas: bool = False
     tail: str = ""
     #: the columns the plan changes, by row (the changes themselves stay in ``edits``)
     ops: dict[int, list[int]] = field(default_factory=dict)
@@ -80,9 +81,10 @@ class Merged:
 def find_formulas(job: SheetJob) -> None:
     """Whether the sheet has formulas to neutralise (``job.neutralise``), and the masters of
     its shared formulas (``job.masters``) when it has."""
-    if job.source.find(b"<f", job.start, job.end) < 0:
+    if not job.has_formulas:
         return
-    for raw in CELL_B.finditer(job.source, job.start, job.end):
+    for raw in (m for piece in job.pieces() if b"<f" in piece
+                for m in CELL_B.finditer(piece)):
         if b"<f" not in raw.group(0):
             continue
         cell = CELL.match(raw.group(0).decode("utf-8"))
