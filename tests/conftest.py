@@ -30,3 +30,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "lo_convert" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+#: the variables that choose the CLI's language when --lang is not given (clilang.pick_lang)
+LANG_VARIABLES = ("WORKBOOK_TOOLS_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+@pytest.fixture(autouse=True)
+def _no_language_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run as on a machine whose locale says nothing (the CLI then speaks Kyrgyz), so
+    their outcome never depends on the CI machine's LANG; a test sets what it needs."""
+    for name in LANG_VARIABLES:
+        monkeypatch.delenv(name, raising=False)

@@ -75,3 +75,50 @@ def test_every_finding_code_has_a_short_title() -> None:
     findings = {c for c in _emitted_codes() if not c.startswith("file.")}
     missing = sorted(c for c in findings if not messages.has(f"title.{c}"))
     assert missing == []
+
+
+#: Latin-script words a Kyrgyz or Russian text may hold: names of programs and formats, the
+#: command and its codes; nothing else of English.
+LATIN_ALLOWED = {
+    "Excel", "LibreOffice", "Word", "PowerPoint", "Office", "OpenDocument", "XML", "Spreadsheet",
+    "CSV", "JSON", "zip", "I",  # Annex I
+    "xlsx", "xlsm", "xls", "xlsb", "ods", "fods", "csv", "docx", "pptx", "doc", "ppt", "json",
+    "ky", "ru", "en", "low", "zero", "x",  # codes of --lang and --low-residual; Excel 4.0 (x-4.0)
+    "workbook-tools", "score", "validate", "sample_workbooks", "scored", "WORKBOOK_TOOLS_LANG",
+}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_no_english_inside_kyrgyz_and_russian(code: str) -> None:
+    """A Kyrgyz or Russian text holds no Latin-script word but the names of programs and
+    formats, option names and codes (placeholders are the user's own values)."""
+    for lang_text in CATALOGUE[code][:2]:
+        text = re.sub(r"\{[^{}]*\}|--[\w-]+|&[A-Z]", " ", lang_text)
+        words = set(re.findall(r"[A-Za-z][A-Za-z_]*(?:-[A-Za-z]+)*", text))
+        assert words <= LATIN_ALLOWED, (code, words - LATIN_ALLOWED)
+
+
+def _finding_codes() -> set[str]:
+    """Every code a finding is made with in the package's source."""
+    import pathlib
+
+    import workbook_tools
+
+    root = pathlib.Path(workbook_tools.__file__).parent
+    src = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+    codes = set(re.findall(r'(?:warning|error)\(\s*"([a-z_]+\.[a-z_.]+)"', src))
+    codes |= set(re.findall(r'Finding\(\s*Severity\.\w+,\s*"([a-z_]+\.[a-z_.]+)"', src))
+    codes |= set(re.findall(r'Parsed\([^)]*?"([a-z_]+\.[a-z_.]+)"', src))
+    from workbook_tools.pipeline import SCORED_COPY
+
+    return codes | {SCORED_COPY, "level.mismatch", "reason.missing", "score.missing",
+                    "column.missing", "cases.missing", "activity.missing", "deadline.missing"}
+
+
+def test_every_finding_has_a_text_and_a_title() -> None:
+    """The Summary counts findings by their short title: every finding code has one, in the
+    three languages (never the code itself on a sheet)."""
+    codes = _finding_codes()
+    assert len(codes) > 20
+    assert sorted(c for c in codes if c not in CATALOGUE) == []
+    assert sorted(c for c in codes if f"title.{c}" not in CATALOGUE) == []

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from . import messages
+from .clilang import LangGroup, print_version
 from .inputs import expand_paths
 from .model import FileReport, Level, Options, ResidualRule
 from .outputs import terminal
@@ -141,10 +142,13 @@ def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Optio
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="workbook_tools")
+@click.group(cls=LangGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=print_version, help="help.version")
+@click.option("--lang", type=LANG, expose_value=False, help="help.opt.lang")
 def main() -> None:
-    """Score and check corruption-risk registers and action plans kept in Excel."""
+    """Score and check corruption-risk registers and action plans kept in Excel (the help
+    is said in the user's language: :mod:`workbook_tools.clilang`)."""
 
 
 @main.command()
