@@ -250,3 +250,51 @@ def test_a_plan_that_cannot_serve_is_not_said_to_be_taken(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["validate", str(register), "--plan", str(register)])
     assert result.exit_code == 2
     assert "башкаруу планы катары алынды" not in result.output
+
+
+# --- 9: hidden risk rows are said on the Summary ------------------------------------------------
+
+
+def _hide(path: Path, rows: list[int]) -> Path:
+    wb = openpyxl.load_workbook(path)
+    for r in rows:
+        wb.worksheets[0].row_dimensions[r].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_hidden_risk_rows_are_counted_and_said_on_the_summary(tmp_path: Path) -> None:
+    from tests.builders import data_row
+
+    path = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=3, h=3), risk(2, p=1, h=1),
+                                                    risk(3, p=2, h=2)])
+    hidden = [data_row(1)]
+    _hide(path, hidden)
+    report = score_file(path, tmp_path / "out")
+    (table,) = report.tables
+    assert table.grid is not None and table.grid.hidden_rows == {hidden[0] - 1}
+    assert len(table.frame) == 3  # a hidden risk still counts
+    ws = openpyxl.load_workbook(report.output)[messages.text("sheet.summary")]
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert messages.text("summary.hidden", rows=str(hidden[0])) in texts
+
+
+def test_a_register_without_hidden_rows_says_nothing_of_them(tmp_path: Path) -> None:
+    path = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=3, h=3)])
+    report = score_file(path, tmp_path / "out")
+    assert report.tables[0].grid.hidden_rows == frozenset()
+    ws = openpyxl.load_workbook(report.output)[messages.text("sheet.summary")]
+    prefix = messages.text("summary.hidden", rows="")
+    assert not any(isinstance(c, str) and c.startswith(prefix)
+                   for row in ws.iter_rows(values_only=True) for c in row)
+
+
+@pytest.mark.slow
+def test_hidden_rows_of_an_ods_are_found(tmp_path: Path, lo_convert) -> None:
+    from tests.builders import data_row
+
+    path = make_register(tmp_path / "r.xlsx", rows=[risk(1, p=3, h=3), risk(2, p=1, h=1)])
+    _hide(path, [data_row(0)])
+    ods = lo_convert(path, "ods", tmp_path / "ods")
+    report = score_file(ods, tmp_path / "out")
+    assert report.tables[0].grid.hidden_rows == {data_row(0) - 1}

@@ -146,6 +146,8 @@ class Grid:
     #: merged ranges as 0-based inclusive (first_row, first_col, last_row, last_col)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     visible: bool = True
+    #: rows staff hid (0-based), where the format says so (.xlsx, .xlsm, .ods)
+    hidden_rows: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         self.width = max((len(r) for r in self.rows), default=0)

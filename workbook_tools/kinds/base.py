@@ -35,6 +35,19 @@ def plain(v: Any) -> Any:
     return v
 
 
+def hidden_rows(table: Table) -> list[int]:
+    """The table's rows (Excel numbers) that staff hid: counted like the others, and said."""
+    hidden = table.grid.hidden_rows if table.grid is not None else frozenset()
+    return [int(r) for r in table.frame.index if int(r) - 1 in hidden] if hidden else []
+
+
+def say_hidden(out: SheetWriter, table: Table) -> None:
+    """The Summary's line naming the hidden rows, when there are any."""
+    rows = hidden_rows(table)
+    if rows:
+        out.text(messages.text("summary.hidden", out.lang, rows=", ".join(map(str, rows))))
+
+
 def level_text(v: Any, lang: str) -> Any:
     """A level code as its word in ``lang`` (None stays empty)."""
     return messages.level_name(v, lang) if isinstance(v, str) else None

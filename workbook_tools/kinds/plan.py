@@ -16,7 +16,7 @@ from ..copyplan import HEADER_FILL, NewSheet, SheetWriter, Style
 from ..model import Column, Finding, Layout, Measures, Options, Table
 from ..rules import coverage
 from ..rules import plan as rules
-from .base import BaseKind, plain
+from .base import BaseKind, plain, say_hidden
 
 #: The colour of each status, in the copy, its legend and its summary.
 STATUS_FILL: dict[str, str] = {
@@ -98,6 +98,7 @@ class PlanKind(BaseKind):
         day = messages.day_text(options.day)
         out.text(f"{t('summary.sheet', lang)}: {table.sheet} — {t('plan.as_of', lang, date=day)}",
                  bold=True)
+        say_hidden(out, table)
         out.gap()
         out.block()
         out.line(t("plan.by_status", lang), t("summary.count", lang), spans=[2, 1], bold=True,

@@ -14,7 +14,7 @@ from ..model import Column, Finding, Layout, Level, Measures, Options, Table, wa
 from ..rules import coverage, matrix
 from ..rules.normalise import column_letter
 from ..rules.scoring import score_frame
-from .base import BaseKind, level_text, plain
+from .base import BaseKind, level_text, plain, say_hidden
 
 #: The levels a register's rows are coloured by, highest first.
 SHOWN_LEVELS = (Level.HIGH, Level.MEDIUM, Level.LOW)
@@ -113,6 +113,7 @@ class RegisterKind(BaseKind):
         out.text(f"{t('summary.sheet', lang)}: {table.sheet}", bold=True)
         lowered = messages.level_name(options.residual.low_becomes, lang)
         out.text(t("summary.residual_rule", lang, low_becomes=lowered))
+        say_hidden(out, table)
         out.gap()
         out.block()
         out.line(t("summary.by_level", lang), t("summary.count", lang), spans=[2, 1],

@@ -25,6 +25,7 @@ from ..errors import RejectedFile
 from ..model import DEFAULT_LIMITS, Book, Cell, Finding, Grid, Limits, Severity
 from . import guard, libreoffice
 from .csvfile import read_csv
+from .hidden import hidden_xlsx_rows
 from .rejections import check_grid, phrase, plain, unsupported
 
 
@@ -128,6 +129,7 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
         raise _parser_rejection(exc) from exc
     sheets: list[Grid] = []
     ods_merges: dict[str, list[tuple[int, int, int, int]]] | None = None
+    hidden: dict[str, set[int]] | None = None
     try:
         for meta in wb.sheets_metadata:
             if time.monotonic() - started > limits.max_seconds:
@@ -156,10 +158,14 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
                 rows.pop()
             if fmt == "ods":
                 if ods_merges is None:
-                    ods_merges = _ods_merged_ranges(path)
+                    ods_merges, hidden = _ods_layout(path, limits)
                 merged = ods_merges.get(meta.name, [])
+            elif hidden is None:
+                hidden = hidden_xlsx_rows(path, limits) if fmt in ("xlsx", "xlsm") else {}
             visible = "Visible" in str(getattr(meta, "visible", "Visible"))
-            sheets.append(Grid(meta.name, rows, merged, visible))
+            sheets.append(Grid(meta.name, rows, merged, visible,
+                               frozenset(r for r in (hidden or {}).get(meta.name, ())
+                                         if r < len(rows))))
     except RejectedFile:
         raise
     except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
@@ -175,11 +181,13 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Merged ranges of an .ods file (calamine gives none for ODS): the spanned cells of
-    content.xml, found by a streaming parse. The guard has already refused entity declarations
-    and inflation past the limits."""
+def _ods_layout(path: Path, limits: Limits) -> tuple[dict[str, list[tuple[int, int, int, int]]],
+                                                    dict[str, set[int]]]:
+    """Merged ranges and hidden rows of an .ods file (calamine gives neither for ODS): the
+    spanned cells and collapsed rows of content.xml, found by a streaming parse. The guard has
+    already refused entity declarations and inflation past the limits."""
     out: dict[str, list[tuple[int, int, int, int]]] = {}
+    hidden: dict[str, set[int]] = {}
     sheet: str | None = None
     row = col = 0
     with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
@@ -198,13 +206,18 @@ def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]
                         out[sheet].append((row, col, row + rows - 1, col + cols - 1))
                 continue
             if tag == f"{_TABLE}table-row":
-                row += int(el.get(f"{_TABLE}number-rows-repeated", "1"))
+                repeated = int(el.get(f"{_TABLE}number-rows-repeated", "1"))
+                if (sheet is not None and el.get(f"{_TABLE}visibility") in ("collapse", "filter")
+                        and row < limits.max_rows):
+                    hidden.setdefault(sheet, set()).update(
+                        range(row, min(row + repeated, limits.max_rows)))
+                row += repeated
             elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 col += int(el.get(f"{_TABLE}number-columns-repeated", "1"))
             elif tag == f"{_TABLE}table":
                 sheet = None
             el.clear()
-    return out
+    return out, hidden
 
 
 def _parser_rejection(exc: BaseException) -> RejectedFile:
