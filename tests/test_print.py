@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,51 @@ def test_every_text_the_tool_writes_has_room(scored: Callable[..., Path], name: 
     _check_fit(SAMPLES / name, scored(name, lang))
 
 
+def _broken_words(ws: Worksheet, cells: set[tuple[int, int]]) -> Iterator[str]:
+    """Words of the tool's wrapped texts wider than their column: LibreOffice and Excel break
+    such a word inside ("Баллдард|ын"). A word may break after a hyphen; the estimate errs
+    wide, so the word is held to the column's whole width."""
+    widths = _widths(ws)
+    spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    for row, col in sorted(cells):
+        cell = ws.cell(row, col)
+        if cell.value in (None, "") or not cell.alignment.wrap_text:
+            continue
+        merged = spans.get((row, col))
+        width = sum(widths.get(c, DEFAULT_WIDTH)
+                    for c in range(col, (merged.max_col if merged else col) + 1))
+        for word in re.split(r"\s+|(?<=-)", _shown(cell.value)):
+            need = textfit.text_width(word, bold=bool(cell.font.b), size=cell.font.sz)
+            if round(need, 6) > width:
+                yield f"{ws.title}!{cell.coordinate} {word!r} in width {width:g}"
+
+
+#: copies whose computed-column headers or Findings/Summary words break inside (see reasons)
+BROKEN_WORDS = {
+    "ky": "the register's computed columns are as wide as their values (10), narrower than the "
+          "bold words of their headers: 'Баллдардын' (N, 11.1), 'Эсептелген' (O, 10.0), "
+          "'тобокелдик' (P, 10.5); LibreOffice prints 'Баллдард|ын', 'тобокелди|к'",
+    "ru": "'Вычисленный' (12.2) and 'Остаточный' (10.1) in the register's computed headers "
+          "(width 10), 'Предупреждение' (15.1) in the Findings sheet's first column (width 12), "
+          "'Количество' (10.4) in the Summary's count column (width 10) print broken inside",
+}
+WORD_CASES = [
+    pytest.param(n, lang, id=f"{n}-{lang}",
+                 marks=[pytest.mark.xfail(strict=True, reason=BROKEN_WORDS[lang])]
+                 if "register" in n or lang == "ru" else [])
+    for lang in LANGS for n in XLSX_SAMPLES]
+
+
+@pytest.mark.parametrize(("name", "lang"), WORD_CASES)
+def test_no_word_the_tool_writes_is_broken(scored: Callable[..., Path], name: str,
+                                           lang: str) -> None:
+    copy = scored(name, lang)
+    wb = load_workbook(copy)
+    cells = _tool_cells(SAMPLES / name, copy)
+    broken = [b for title, found in cells.items() for b in _broken_words(wb[title], found)]
+    assert not broken, "\n".join(broken)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", ODS_SAMPLES)
@@ -394,6 +440,8 @@ class Printed:
     lang: str
     copy: Path
     pages: list[PrintedPage]
+    #: the words of each printed line, top to bottom, page after page
+    lines: list[list[str]]
 
     def of(self, sheet: str) -> list[PrintedPage]:
         return [p for p in self.pages if p.sheet == sheet]
@@ -441,11 +489,44 @@ def printed(lo_convert: Callable[[Path, str, Path], Path], scored: Callable[...,
         for name in PRINTED_SAMPLES:
             copy = scored(name, lang)
             pdf = lo_convert(copy, "pdf", out / lang)
-            result[(name, lang)] = Printed(name, lang, copy, _pdf_pages(pdf, name, lang))
+            result[(name, lang)] = Printed(name, lang, copy, _pdf_pages(pdf, name, lang),
+                                           _pdf_lines(pdf))
     return result
 
 
 CASES = [pytest.param(n, lang, id=f"{n}-{lang}") for lang in LANGS for n in PRINTED_SAMPLES]
+
+
+def _pdf_lines(pdf: Path) -> list[list[str]]:
+    """The words of each printed line: pdftotext's words with one baseline, left to right
+    (its own lines stop at wide gaps)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    lines: list[list[str]] = []
+    for page in html.split("<page ")[1:]:
+        words = sorted(
+            (round(float(y)), float(x), unescape(w)) for x, y, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</word>', page))
+        last: int | None = None
+        for y, _, word in words:
+            if last is None or y - last > 1:
+                lines.append([])
+            lines[-1].append(word)
+            last = y
+    return lines
+
+
+def _printed_lines(lines: list[list[str]], words: list[str]) -> int | None:
+    """How many consecutive printed lines hold exactly ``words`` (a cell alone on its lines),
+    or None when they are not printed so."""
+    for i in range(len(lines)):
+        taken, j = 0, i
+        while (j < len(lines) and taken < len(words)
+               and lines[j] == words[taken:taken + len(lines[j])]):
+            taken, j = taken + len(lines[j]), j + 1
+        if taken == len(words) and j > i:
+            return j - i
+    return None
 
 
 def _header(copy: Path, sheet: str, row: int) -> list[str]:
@@ -514,3 +595,56 @@ def test_footer_pattern() -> None:
     found = ru.match("  a.xlsx   Итоги   Стр. 2 из 3 ")
     assert found and found["sheet"] == "Итоги"
     assert not ru.match("b.xlsx   Итоги   Стр. 2 из 3")
+
+
+#: Russian paragraphs across the Summary's width take a line more in LibreOffice than the
+#: estimate allows (see the reason); Kyrgyz ones and the plan's Summary fit.
+TOO_LOW = pytest.mark.xfail(strict=True, reason=(
+    "textfit packs about 2 % more text into a line than LibreOffice prints: the Russian "
+    "Summary's paragraphs 'Остаточный риск (пункт 5): ...' and 'Мера управления (пункт 6): "
+    "...' (merged A:G, 117 characters wide) are estimated at 2 lines (row height 30) but "
+    "print on 3, so the third line is cut"))
+PARAGRAPH_CASES = [
+    pytest.param(n, lang, id=f"{n}-{lang}",
+                 marks=[TOO_LOW] if lang == "ru" and "register" in n else [])
+    for lang in LANGS for n in PRINTED_SAMPLES]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "lang"), PARAGRAPH_CASES)
+def test_paragraphs_print_on_no_more_lines_than_estimated(
+        printed: dict[tuple[str, str], Printed], name: str, lang: str) -> None:
+    """Every text across an added sheet's whole width (a merged row: headings, the rules'
+    paragraphs, the yearly report's sections and signature lines) takes in LibreOffice's print
+    no more lines than :func:`textfit.lines_needed` says, so the row height made from it shows
+    the text whole."""
+    doc = printed[(name, lang)]
+    wb = load_workbook(doc.copy)
+    checked, wrong = 0, []
+    for title in _added(doc.copy, _source_sheets(name)):
+        ws = wb[title]
+        widths = _widths(ws)
+        for merged in ws.merged_cells.ranges:
+            cell = ws.cell(merged.min_row, merged.min_col)
+            if (merged.min_col, merged.max_col) != (1, max(widths)) or not cell.value:
+                continue
+            text = str(cell.value)
+            width = sum(widths[c] for c in range(1, max(widths) + 1))
+            estimate = textfit.lines_needed(text, width, bold=bool(cell.font.b),
+                                            size=cell.font.sz)
+            printed_lines = _printed_lines(doc.lines, text.split())
+            assert printed_lines is not None, (title, cell.coordinate, text)
+            checked += 1
+            if printed_lines > estimate:
+                wrong.append(f"{title}!{cell.coordinate} {text[:50]!r}: {printed_lines} lines "
+                             f"printed, {estimate} estimated (width {width:g})")
+    assert checked >= 3
+    assert not wrong, "\n".join(wrong)
+
+
+def test_printed_lines() -> None:
+    lines = [["Итоги"], ["Остаточный", "риск"], ["понижен", "на", "одну"], ["Всего", "3"]]
+    assert _printed_lines(lines, ["Остаточный", "риск", "понижен", "на", "одну"]) == 2
+    assert _printed_lines(lines, ["Итоги"]) == 1
+    assert _printed_lines(lines, ["Всего"]) is None  # not alone on its line
+    assert _printed_lines(lines, ["риск", "понижен"]) is None
