@@ -52,7 +52,11 @@ def test_missing_libreoffice_is_a_rejection_with_a_reason(fake_path: Path,
         assert "LibreOffice" in messages.text(info.value.reason, lang)
 
 
-def test_a_hung_libreoffice_is_killed_with_its_children(fake_path: Path, tmp_path: Path) -> None:
+def test_a_hung_libreoffice_is_killed_with_its_children(fake_path: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    private = tmp_path / "tmp"  # our own temporary folder: others' conversions do not count
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     pids = tmp_path / "pids"
     # the "LibreOffice" starts a child (as soffice starts soffice.bin), and both hang
     _fake_soffice(fake_path, f"{SLEEP} 300 & echo $! > {pids}\n{SLEEP} 300\n")

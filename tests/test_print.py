@@ -238,20 +238,7 @@ def _broken_words(ws: Worksheet, cells: set[tuple[int, int]]) -> Iterator[str]:
                 yield f"{ws.title}!{cell.coordinate} {word!r} in width {width:g}"
 
 
-#: copies whose computed-column headers or Findings/Summary words break inside (see reasons)
-BROKEN_WORDS = {
-    "ky": "the register's computed columns are as wide as their values (10), narrower than the "
-          "bold words of their headers: 'Баллдардын' (N, 11.1), 'Эсептелген' (O, 10.0), "
-          "'тобокелдик' (P, 10.5); LibreOffice prints 'Баллдард|ын', 'тобокелди|к'",
-    "ru": "'Вычисленный' (12.2) and 'Остаточный' (10.1) in the register's computed headers "
-          "(width 10), 'Предупреждение' (15.1) in the Findings sheet's first column (width 12), "
-          "'Количество' (10.4) in the Summary's count column (width 10) print broken inside",
-}
-WORD_CASES = [
-    pytest.param(n, lang, id=f"{n}-{lang}",
-                 marks=[pytest.mark.xfail(strict=True, reason=BROKEN_WORDS[lang])]
-                 if "register" in n or lang == "ru" else [])
-    for lang in LANGS for n in XLSX_SAMPLES]
+WORD_CASES = [pytest.param(n, lang, id=f"{n}-{lang}") for lang in LANGS for n in XLSX_SAMPLES]
 
 
 @pytest.mark.parametrize(("name", "lang"), WORD_CASES)
@@ -350,9 +337,6 @@ def test_page_room_is_a4_less_the_margins() -> None:
     assert page_breaks([first, LANDSCAPE - first + 1], NARROW, [1, 2], landscape=True) == (2,)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "copyplan.page_breaks moves a block longer than a page to a new page although it will be "
-    "split anyway: the rest of the page before it stays empty"))
 def test_a_block_longer_than_a_page_is_not_pushed() -> None:
     # a 100-point block, then one of 1,000 points (more than a page of 748): it starts right
     # under the first, and its own rows break it
@@ -368,10 +352,11 @@ def test_a_block_longer_than_a_page_is_not_pushed() -> None:
         pytest.param("", 10.0, 1, id="empty"),
         pytest.param("сөз", 10.0, 1, id="one-word"),
         pytest.param("бир эки", 30.0, 1, id="two-words-that-fit"),
-        # "аааа" is 4 wide, a space 0.5: two words to a line of 10 (11 less the padding)
+        # "аааа" is 4 wide, a space 0.5: two words to a line of 9.56 (11 × 0.96, less the
+        # padding)
         pytest.param(" ".join(["аааа"] * 6), 11.0, 3, id="words-wrap-at-spaces"),
         pytest.param(" ".join(["аааа"] * 6), 9.0, 6, id="one-word-a-line"),
-        pytest.param("а" * 50, 11.0, 5, id="a-long-word-breaks-where-the-line-ends"),
+        pytest.param("а" * 50, 11.0, 6, id="a-long-word-breaks-where-the-line-ends"),
         pytest.param("бир\nэки\nүч", 40.0, 3, id="explicit-newlines"),
         pytest.param("бир\n\nүч", 40.0, 3, id="an-empty-line-counts"),
         pytest.param(12345, 10.0, 1, id="a-number"),
@@ -597,17 +582,8 @@ def test_footer_pattern() -> None:
     assert not ru.match("b.xlsx   Итоги   Стр. 2 из 3")
 
 
-#: Russian paragraphs across the Summary's width take a line more in LibreOffice than the
-#: estimate allows (see the reason); Kyrgyz ones and the plan's Summary fit.
-TOO_LOW = pytest.mark.xfail(strict=True, reason=(
-    "textfit packs about 2 % more text into a line than LibreOffice prints: the Russian "
-    "Summary's paragraphs 'Остаточный риск (пункт 5): ...' and 'Мера управления (пункт 6): "
-    "...' (merged A:G, 117 characters wide) are estimated at 2 lines (row height 30) but "
-    "print on 3, so the third line is cut"))
-PARAGRAPH_CASES = [
-    pytest.param(n, lang, id=f"{n}-{lang}",
-                 marks=[TOO_LOW] if lang == "ru" and "register" in n else [])
-    for lang in LANGS for n in PRINTED_SAMPLES]
+PARAGRAPH_CASES = [pytest.param(n, lang, id=f"{n}-{lang}")
+                   for lang in LANGS for n in PRINTED_SAMPLES]
 
 
 @pytest.mark.slow

@@ -234,7 +234,9 @@ def page_breaks(heights: Sequence[float], widths: Sequence[float], blocks: Seque
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(heights) + 1
         h = sum(heights[start - 1:end - 1])
-        if used and used + h > room:
+        if used and used + h > room and h <= room - repeat:
+            # a block that fits on a page starts a new one; a longer one is split by its own
+            # rows wherever it starts, so it follows on at once
             breaks.append(start)
             used = repeat
         used += h

@@ -20,6 +20,9 @@ LINE_POINTS = 15.0
 BASE_SIZE = 11.0
 #: what a cell's padding takes from its width, in characters
 PADDING = 1.0
+#: of the rest, the share a line of text fills before it wraps (LibreOffice leaves a little
+#: more room at the line's end than the letter widths add up to)
+FILL = 0.96
 #: the least height of a row the tool writes
 MIN_HEIGHT = 15.0
 
@@ -50,7 +53,7 @@ def lines_needed(text: object, width: float, *, bold: bool = False,
                  size: float | None = None) -> int:
     """How many lines ``text`` takes, wrapped word by word in a column ``width`` characters
     wide (the width of a merged range is the sum of its columns')."""
-    room = max(width - PADDING, 1.0)
+    room = max(width * FILL - PADDING, 1.0)
     scale = (size or BASE_SIZE) / BASE_SIZE * (1.08 if bold else 1.0)
     space = char_width(" ") * scale
     total = 0
@@ -70,6 +73,23 @@ def lines_needed(text: object, width: float, *, bold: bool = False,
             used = w
         total += lines
     return total
+
+
+def longest_word(text: object, *, bold: bool = False, size: float | None = None) -> float:
+    """The width of the widest word of ``text``: a column narrower than this (plus its
+    padding) breaks that word in the middle."""
+    words = str(text).split()
+    return max((text_width(w, bold=bold, size=size) for w in words), default=0.0)
+
+
+def width_for_line(text: object, *, bold: bool = False, size: float | None = None) -> float:
+    """The least column width that shows ``text`` on one line."""
+    return (text_width(str(text), bold=bold, size=size) + PADDING) / FILL + 0.1
+
+
+def width_for_words(text: object, *, bold: bool = False, size: float | None = None) -> float:
+    """The least column width that shows every word of ``text`` whole."""
+    return (longest_word(text, bold=bold, size=size) + PADDING) / FILL + 0.1
 
 
 def height_for(lines: int, size: float | None = None) -> float:

@@ -26,7 +26,7 @@ from ..ooxml import quoted_title
 
 #: The Summary's columns: a narrow one for row numbers, a wide one for names and texts, five
 #: for counts. Every block is written into these (a name may span the first two).
-SUMMARY_WIDTHS = (7.0, 60.0, 10.0, 10.0, 10.0, 10.0, 10.0)
+SUMMARY_WIDTHS = (7.0, 60.0, 11.5, 11.5, 11.5, 11.5, 11.5)
 #: The Findings sheet's columns: severity, sheet, cell, value, message.
 FINDINGS_WIDTHS = (12.0, 16.0, 8.0, 24.0, 60.0)
 
@@ -88,6 +88,9 @@ def findings_sheet(findings: tuple[Finding, ...], options: Options, titles: dict
     lang = options.lang
     t = messages.text
     widths = dict(enumerate(FINDINGS_WIDTHS, start=1))
+    # the severity column as wide as its longest word ("Предупреждение")
+    widths[1] = max([widths[1], *(textfit.width_for_words(t(f"severity.{s}", lang), bold=True)
+                                  for s in ("error", "warning"))])
     sheet = NewSheet(title, widths=widths, freeze="A2")
     out = SheetWriter(sheet, lang)
     head = (t("findings.severity", lang), t("summary.sheet", lang), t("findings.cell", lang),

@@ -22,6 +22,7 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -157,6 +158,8 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
             longest = max([textfit.text_width(str(v)) for (_, c), v in values.items()
                            if c == col and v is not None] or [0.0])
             widths[col] = min(max(longest + 2, COMPUTED_WIDTH[0]), COMPUTED_WIDTH[1])
+        widths[col] = max(widths[col], textfit.width_for_words(messages.text(key, lang),
+                                                              bold=True))
         sheet.put(header, col, messages.text(key, lang), HEADER)
         note = table.kind.column_note(key, lang)
         if note:
@@ -199,10 +202,11 @@ def write_legend(sheet: Sheet, header: int, after_col: int, entries: list[tuple[
     entries = [(messages.text("legend.title", lang), Style(bold=True)), *entries,
                (messages.text("legend.finding", lang), Style(border="mark"))]
     col = sheet.free_columns(after_col + 2, range(header, header + len(entries)), 1)
-    sheet.edits.widths[col] = max(textfit.text_width(label, bold=style.bold) + 2
+    sheet.edits.widths[col] = max(textfit.width_for_line(label, bold=style.bold)
                                   for label, style in entries)
     for i, (label, style) in enumerate(entries):
-        sheet.put(header + i, col, label, style)
+        # wrapped: aligned to the top of the staff's (often tall) rows, never actually wrapping
+        sheet.put(header + i, col, label, replace(style, wrap=True))
 
 
 def plan_copy(report: FileReport, findings: tuple[Finding, ...], options: Options,
