@@ -168,36 +168,9 @@ def render(finding: Any, lang: str = DEFAULT_LANG) -> str:
     return text(finding.code, lang, **params)
 
 
-# The guard states sizes in English words ("12 005 entries", "ratio 950:1"); said in the
-# user's language here, longest first.
-_UNIT_WORDS: tuple[tuple[str, str, str], ...] = (
-    ("more than the declared", "белгиленгенден көп:", "больше заявленного:"),
-    ("zip directory", "zip мазмуну", "оглавление zip"),
-    ("merged area", "бириктирилген аймак", "объединённая область"),
-    ("more than", "ашык:", "более"),
-    ("entries", "бөлүк", "частей"),
-    ("columns", "мамыча", "столбцов"),
-    ("bytes", "байт", "байт"),
-    ("cells", "уяча", "ячеек"),
-    ("ratio", "кысуу катышы", "степень сжатия"),
-    ("rows", "сап", "строк"),
-)
-
-
-def _say_sizes(value: Any, lang: str) -> Any:
-    if lang == "en" or not isinstance(value, str):
-        return value
-    for en, ky, ru in _UNIT_WORDS:
-        value = value.replace(en, ky if lang == "ky" else ru)
-    return value
-
-
 def reason_text(code: str, params: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
     """The text of a rejection reason."""
     said = {k: _resolve(v, lang) for k, v in params.items()}
-    for key in ("detail", "limit"):
-        if key in said and code in ("file.too_large", "file.zip_bomb"):
-            said[key] = _say_sizes(said[key], lang)
     return text(code, lang, **said)
 
 
