@@ -71,7 +71,9 @@ def _labelled(f: Finding, fmt: TableFormat) -> Finding:
         f = f.with_params(column=fmt.column(f.field).label)
     if f.code == "level.mismatch":
         f = f.with_params(**{
-            key: {lang: messages.level_name(f.params.get(key), lang) for lang in messages.LANGS}
+            # lower-case: the level is said inside a sentence ("3 балла — низкий")
+            key: {lang: messages.level_name(f.params.get(key), lang).lower()
+                  for lang in messages.LANGS}
             for key in ("computed", "stated")
         })
     return f
