@@ -7,7 +7,8 @@ A unit's name is taken, in this order, from
 2. a title line above the table that names the list or the plan: the words before
    "коррупция…", "тобокелдик…", "иш-чаралар…" in Kyrgyz ("«Балапан» балдар бакчасынын
    коррупциялык тобокелдиктеринин тизмеги" gives "«Балапан» балдар бакчасы", the genitive
-   ending dropped), the words after "…рисков", "…мероприятий", "…коррупции" in Russian;
+   ending of the last word dropped: "өкмөтүнүн", "бөлүмүнүн", "мектептин"); the words after
+   "Перечень коррупционных рисков", "План мероприятий…" in Russian;
 3. the register's structural-unit column, when every risk names the same one;
 4. the file's name ("mektep_5.xlsx" gives "mektep 5").
 
@@ -37,7 +38,8 @@ _KY_MARKERS = re.compile(r"\s(коррупци|тобокелдик|иш-чар�
 _RU_MARKERS = re.compile(
     r"(перечень коррупционных рисков|перечень рисков|план мероприятий по противодействию "
     r"коррупции|план мероприятий|план противодействия коррупции)\s*", re.IGNORECASE)
-_GENITIVE = re.compile(r"([аеиоуыэюяөү])(нын|нин|нун|нүн)$")
+_GENITIVE = re.compile(r"(?:(?<=[аеиоуыэюяөү])(?:нын|нин|нун|нүн)|"
+                       r"(?<=[бвгджзйклмнңпрстфхцчшщ])(?:дын|дин|дун|дүн|тын|тин|тун|түн))$")
 _DIGIT = re.compile(r"\d")
 
 
@@ -68,7 +70,7 @@ def roster_matches(roster_name: str, unit: str) -> int:
 
 
 def _drop_genitive(name: str) -> str:
-    return _GENITIVE.sub(r"\1", name)
+    return _GENITIVE.sub("", name) if len(name.split()[-1]) > 5 else name
 
 
 def _from_title(text: str) -> str | None:

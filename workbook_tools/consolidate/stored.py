@@ -34,7 +34,7 @@ UNIT_FIELDS: tuple[str, ...] = (
 
 _OWN_HEADERS = {
     "administration": "cons.col.administration", "unit": "cons.col.unit",
-    "file": "cons.col.file", "files": "cons.col.files", "sheet": "cons.col.sheet",
+    "file": "summary.file", "files": "cons.col.files", "sheet": "cons.col.sheet",
     "row": "cons.col.row", "section": "cons.col.section", "score": "col.sum",
     "level": "col.level", "residual_level": "col.residual", "measure": "col.measure",
     "findings": "col.findings", "due_start": "col.due_start", "due_end": "col.due_end",
@@ -99,13 +99,16 @@ def _meta(grid: Grid) -> dict[str, list[Any]] | None:
 
 def _table(book: Book, spec: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
     """The keys and rows of one table the meta sheet points to."""
-    if len(spec) < 3:
+    if len(spec) < 4:
         return [], []
-    sheet, header_row, keys = spec[0], spec[1], [str(k) for k in spec[2:] if k]
+    sheet, header_row, count = spec[0], spec[1], spec[2]
+    keys = [str(k) for k in spec[3:] if k]
     grid = next((g for g in book.sheets if g.name == sheet), None)
-    if grid is None or not isinstance(header_row, int | float):
+    if grid is None or not isinstance(header_row, int | float) or not isinstance(
+            count, int | float):
         return keys, []
-    return keys, [row for row in grid.rows[int(header_row):] if any(v is not None for v in row)]
+    rows = grid.rows[int(header_row):int(header_row) + int(count)]
+    return keys, [row for row in rows if any(v is not None for v in row)]
 
 
 def _tuples(keys: list[str], rows: list[list[Any]], fields: tuple[str, ...],
@@ -173,10 +176,11 @@ def read_consolidated(book: Book, path: Path, administration: str = "",
     return Loaded(str(path), list(units.values()), stored_as_of=as_of, stored_name=name)
 
 
-def meta_rows(name: str, as_of: date, tables: dict[str, tuple[str, int, Sequence[str]]],
-              ) -> list[list[Any]]:
-    """The hidden sheet's rows: what :func:`read_consolidated` reads."""
+def meta_rows(name: str, as_of: date,
+              tables: dict[str, tuple[str, int, int, Sequence[str]]]) -> list[list[Any]]:
+    """The hidden sheet's rows: what :func:`read_consolidated` reads. ``tables``: for each
+    table its sheet, the Excel row of its header, its number of rows, its column keys."""
     rows: list[list[Any]] = [[MARKER, VERSION], ["name", name], ["as_of", as_of.isoformat()]]
-    for part, (sheet, header_row, keys) in tables.items():
-        rows.append([part, sheet, header_row, *keys])
+    for part, (sheet, header_row, count, keys) in tables.items():
+        rows.append([part, sheet, header_row, count, *keys])
     return rows

@@ -38,7 +38,7 @@ from ..model import Level, Options
 from ..rules import matrix
 from .model import ACTIVITY_FIELDS, RISK_FIELDS, RISK_INDEX, Consolidation, UnitSummary
 from .stored import META_SHEET, UNIT_FIELDS, header, meta_rows
-from .xlsx import WORKBOOK_OPTIONS, Formats, Sheet, rgb
+from .xlsx import WORKBOOK_OPTIONS, Formats, Sheet, rgb, row_height
 
 _LEVEL_FILL = {lv.value: rgb(matrix.LEVEL_FILL[lv]) for lv in (Level.LOW, Level.MEDIUM,
                                                                 Level.HIGH)}
@@ -54,7 +54,7 @@ _WIDTH = {
     "expected": 26, "responsible": 18, "funding": 14, "typed_status": 13, "risk_ref": 10,
     "due_start": 11, "due_end": 11, "next_due": 11, "status": 14, "file_date": 11,
 }
-_COUNT_WIDTH = 9.0
+_COUNT_WIDTH = 11.0
 
 
 def _t(code: str, lang: str, **kw: Any) -> str:
@@ -70,7 +70,7 @@ class _Writer:
         self.file_name = file_name
         self.formats = Formats(book)
         self.admins = cons.has_administrations
-        self.tables: dict[str, tuple[str, int, Sequence[str]]] = {}
+        self.tables: dict[str, tuple[str, int, int, Sequence[str]]] = {}
 
     def sheet(self, code: str, widths: Sequence[float], landscape: bool = False) -> Sheet:
         return Sheet(self.book, self.formats, _t(code, self.lang)[:31], widths, self.lang,
@@ -125,7 +125,7 @@ class _Writer:
             return out
 
         s.table("Units", [header(k, "register", self.lang) for k in keys], rows, fills)
-        self.tables["units"] = (s.ws.name, first + 1, keys)
+        self.tables["units"] = (s.ws.name, first + 1, len(rows), keys)
         self.unit_rows = (first + 1, first + len(rows))  # data rows, 0-based
         self.unit_keys = keys
         self.units_sheet = s.ws.name
@@ -223,6 +223,7 @@ class _Writer:
         ws.write_string(s.row, 0, _t("summary.heatmap.corner", lang), head)
         for c, h in enumerate(points, start=1):
             ws.write_string(s.row, c, scale[h], head)
+        ws.set_row(s.row, row_height([_t("summary.heatmap.corner", lang)], s.widths, bold=True))
         s.row += 1
         for p in points:
             ws.write_string(s.row, 0, scale[p], head)
@@ -275,7 +276,7 @@ class _Writer:
         it = iter(fills_by_row)
         s.table("Risks", [header(k, "register", self.lang) for k in keys], rows,
                 lambda _row: next(it))
-        self.tables["risks"] = (s.ws.name, first + 1, keys)
+        self.tables["risks"] = (s.ws.name, first + 1, len(rows), keys)
 
     def high(self) -> None:
         lang = self.lang
@@ -311,7 +312,7 @@ class _Writer:
         it = iter(fills)
         s.table("Activities", [header(k, "plan", self.lang) for k in keys], rows,
                 lambda _row: next(it))
-        self.tables["activities"] = (s.ws.name, first + 1, keys)
+        self.tables["activities"] = (s.ws.name, first + 1, len(rows), keys)
 
     def roster(self) -> None:
         lang = self.lang
@@ -363,7 +364,7 @@ class _Writer:
             if u.errors:
                 rows.append([_t("cons.kind.errors", lang), "\n".join(u.files), _t(
                     "cons.errors.reason", lang, n=u.errors, column=column)])
-        s.table("FilesNotUsed", [_t("cons.col.what", lang), _t("cons.col.file", lang),
+        s.table("FilesNotUsed", [_t("cons.col.what", lang), _t("summary.file", lang),
                                  _t("cons.col.reason", lang)], rows)
 
     def changes(self) -> None:
