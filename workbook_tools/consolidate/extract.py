@@ -67,31 +67,34 @@ def _row_findings(table: Table, lang: str) -> dict[int, str]:
 def _rows(table: Table, fields: tuple[str, ...], source: dict[str, str], unit: str,
           administration: str, file: str, lang: str) -> list[tuple[Any, ...]]:
     notes = _row_findings(table, lang)
-    out = []
-    frame_columns = set(table.frame.columns)
-    for row, rec in table.records():
-        values: list[Any] = []
-        for key in fields:
-            if key == "administration":
-                values.append(administration or None)
-            elif key == "unit":
-                values.append(unit)
-            elif key == "file":
-                values.append(file)
-            elif key == "sheet":
-                values.append(table.sheet)
-            elif key == "row":
-                values.append(row)
-            elif key == "findings":
-                values.append(notes.get(row))
-            elif key in _SCORES:
-                v = cell(rec.get(key))
-                values.append(v if v is not None else cell(rec.get(f"{key}_raw")))
-            else:
-                col = source.get(key, key)
-                values.append(cell(rec.get(col)) if col in frame_columns else None)
-        out.append(tuple(values))
-    return out
+    frame = table.frame
+    rows = [int(r) for r in frame.index]
+    n = len(rows)
+    # column by column (a frame's rows as dicts cost more than the analysis of a small file)
+    columns: list[list[Any]] = []
+    for key in fields:
+        if key == "administration":
+            columns.append([administration or None] * n)
+        elif key == "unit":
+            columns.append([unit] * n)
+        elif key == "file":
+            columns.append([file] * n)
+        elif key == "sheet":
+            columns.append([table.sheet] * n)
+        elif key == "row":
+            columns.append(rows)
+        elif key == "findings":
+            columns.append([notes.get(r) for r in rows])
+        elif key in _SCORES:
+            parsed = [cell(v) for v in frame[key].tolist()] if key in frame else [None] * n
+            raw = frame[f"{key}_raw"].tolist() if f"{key}_raw" in frame else [None] * n
+            columns.append([v if v is not None else cell(w) for v, w in zip(parsed, raw,
+                                                                             strict=True)])
+        else:
+            col = source.get(key, key)
+            columns.append([cell(v) for v in frame[col].tolist()] if col in frame
+                           else [None] * n)
+    return list(zip(*columns, strict=True)) if n else []
 
 
 def _unit_name(tables: list[Table], path: Path) -> tuple[str, str]:
