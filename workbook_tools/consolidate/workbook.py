@@ -258,25 +258,18 @@ class _Writer:
         self.heading(s, "cons.sheet.risks")
         first = s.row
         level_cols = [keys.index(k) for k in ("level", "residual_level")]
-        codes = {c: keys[c] for c in level_cols}
-        raw_level = RISK_INDEX["level"]
-        raw_residual = RISK_INDEX["residual_level"]
+        by_word = {messages.level_name(code, self.lang): fill
+                   for code, fill in _LEVEL_FILL.items()}
 
-        rows = []
-        fills_by_row: list[dict[int, str]] = []
-        for u in self.cons.units:
-            for r in u.risks:
-                rows.append([self.shown(k, r[i]) for k, i in zip(keys, idx, strict=True)])
-                f = {}
-                for c in level_cols:
-                    code = r[raw_level] if codes[c] == "level" else r[raw_residual]
-                    if code in _LEVEL_FILL:
-                        f[c] = _LEVEL_FILL[code]
-                fills_by_row.append(f)
-        it = iter(fills_by_row)
-        s.table("Risks", [header(k, "register", self.lang) for k in keys], rows,
-                lambda _row: next(it))
-        self.tables["risks"] = (s.ws.name, first + 1, len(rows), keys)
+        def fills(row: Sequence[Any]) -> dict[int, str]:
+            return {c: f for c in level_cols if (f := by_word.get(row[c]))}
+
+        # rows made one at a time as they are written: no second copy of every risk
+        rows = ([self.shown(k, r[i]) for k, i in zip(keys, idx, strict=True)]
+                for u in self.cons.units for r in u.risks)
+        s.table("Risks", [header(k, "register", self.lang) for k in keys], rows, fills)
+        count = sum(len(u.risks) for u in self.cons.units)
+        self.tables["risks"] = (s.ws.name, first + 1, count, keys)
 
     def high(self) -> None:
         lang = self.lang
@@ -301,18 +294,17 @@ class _Writer:
         self.heading(s, "cons.sheet.activities")
         first = s.row
         status_col = keys.index("status")
-        raw = ACTIVITY_FIELDS.index("status")
-        rows = []
-        fills = []
-        for u in self.cons.units:
-            for r in u.activities:
-                rows.append([self.shown(k, r[i]) for k, i in zip(keys, idx, strict=True)])
-                fill = _STATUS_FILL.get(str(r[raw]))
-                fills.append({status_col: fill} if fill else {})
-        it = iter(fills)
-        s.table("Activities", [header(k, "plan", self.lang) for k in keys], rows,
-                lambda _row: next(it))
-        self.tables["activities"] = (s.ws.name, first + 1, len(rows), keys)
+        by_word = {_t(f"status.{code}", self.lang): fill for code, fill in _STATUS_FILL.items()}
+
+        def fills(row: Sequence[Any]) -> dict[int, str]:
+            fill = by_word.get(row[status_col])
+            return {status_col: fill} if fill else {}
+
+        rows = ([self.shown(k, r[i]) for k, i in zip(keys, idx, strict=True)]
+                for u in self.cons.units for r in u.activities)
+        s.table("Activities", [header(k, "plan", self.lang) for k in keys], rows, fills)
+        count = sum(len(u.activities) for u in self.cons.units)
+        self.tables["activities"] = (s.ws.name, first + 1, count, keys)
 
     def roster(self) -> None:
         lang = self.lang

@@ -9,7 +9,7 @@ Every text is written with ``write_string``: a unit's cell that begins with ``=`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -135,7 +135,7 @@ class Sheet:
     def gap(self) -> None:
         self.row += 1
 
-    def table(self, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+    def table(self, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
               fills: Callable[[Sequence[Any]], dict[int, str]] | None = None,
               repeat: bool = True) -> None:
         """A native Excel table (filters on its header) of ``rows`` under ``headers``; the
@@ -161,7 +161,7 @@ class Sheet:
             if height > textfit.MIN_HEIGHT:
                 ws.set_row(r, height)
             r += 1
-        if not rows:  # a table needs a row under its header
+        if r == head + 1:  # a table needs a row under its header
             for c in range(len(heads)):
                 ws.write_blank(r, c, None, plain)
             r += 1
