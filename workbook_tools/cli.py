@@ -185,5 +185,40 @@ def validate(paths: tuple[Path, ...], lang: str, report_year: int | None,
     _run(paths, False, None, opts, as_json, plan_path)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The consolidated workbook to write (.xlsx).")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A workbook or text file listing the expected units.")
+@click.option("--previous", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="An earlier consolidated workbook: what changed since.")
+@click.option("--as-of", type=Day(), default=None,
+              help="Plans: the day statuses are computed for (default: today).")
+@click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
+              help="Language of the workbook and messages: ky, ru or en.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files read in parallel (default: the number of cores).")
+@click.option("--low-residual", type=click.Choice(["low", "zero"]), default="low",
+              show_default=True,
+              help="What a low risk with highly effective controls becomes (point 5).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def consolidate(paths: tuple[Path, ...], output: Path, roster: Path | None,
+                previous: Path | None, as_of: date | None, lang: str, as_json: bool,
+                jobs: int | None, low_residual: str, debug: bool) -> None:
+    """Consolidate every unit's registers and plans (files or folders) into one workbook.
+
+    Example:
+
+        workbook-tools consolidate incoming/ -o consolidated.xlsx --roster units.txt
+    """
+    from .consolidate.cli import run_consolidate  # pandas and xlsxwriter: only when used
+
+    opts = _make_options(lang, low_residual, as_of, None, debug)
+    sys.exit(run_consolidate(paths, output, opts, roster=roster, previous=previous,
+                             as_json=as_json, jobs=jobs))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
