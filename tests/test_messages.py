@@ -84,7 +84,8 @@ LATIN_ALLOWED = {
     "CSV", "JSON", "zip", "I",  # Annex I
     "xlsx", "xlsm", "xls", "xlsb", "ods", "fods", "csv", "docx", "pptx", "doc", "ppt", "json",
     "ky", "ru", "en", "low", "zero", "x",  # codes of --lang and --low-residual; Excel 4.0 (x-4.0)
-    "workbook-tools", "score", "validate", "sample_workbooks", "scored", "WORKBOOK_TOOLS_LANG",
+    "workbook-tools", "score", "validate", "consolidate", "watch", "history", "sample_workbooks",
+    "scored", "WORKBOOK_TOOLS_LANG",
 }
 
 

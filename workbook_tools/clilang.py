@@ -106,10 +106,14 @@ HELP_KEYS = {
     "out_dir": "help.opt.out", "lang": "help.opt.lang", "report_year": "help.opt.year",
     "as_of": "help.opt.as_of", "low_residual": "help.opt.low_residual", "as_json": "help.opt.json",
     "plan_path": "help.opt.plan", "debug": "help.opt.debug", "version": "help.version",
+    "consolidate": "help.consolidate", "output": "help.opt.output", "roster": "help.opt.roster",
+    "previous": "help.opt.previous", "jobs": "help.opt.jobs",
 }
 METAVAR_KEYS = {
     "paths": "help.metavar.paths", "as_of": "help.metavar.day", "report_year": "help.metavar.year",
     "out_dir": "help.metavar.folder", "plan_path": "help.metavar.file",
+    "output": "help.metavar.file", "roster": "help.metavar.file", "previous": "help.metavar.file",
+    "jobs": "help.metavar.count",
 }
 
 
