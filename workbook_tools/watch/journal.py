@@ -129,7 +129,8 @@ class Journal:
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                  check_same_thread=False)  # made in one thread, run in another
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         with self.transaction():
