@@ -224,11 +224,21 @@ def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path
     config = Config.beside(inbox, outbox=outbox, archive=archive, rejected=rejected,
                            journal=journal, log=log_file, interval=interval, events=not poll,
                            options=opts)
+    import signal
+    import threading
+
     watcher = Watcher(config, echo=click.echo)
+    stop = threading.Event()
+
+    def stopped(*_: object) -> None:  # systemd's stop, Windows' end of task: the file in hand
+        stop.set()                    # is finished first (a kill would be recovered too)
+        watcher.wake.set()
+
+    signal.signal(signal.SIGTERM, stopped)
     if not once:
         click.echo(messages.text("watch.started", lang, inbox=config.inbox, outbox=config.outbox))
     try:
-        watcher.run(once=once)
+        watcher.run(once=once, stop=stop)
     except KeyboardInterrupt:
         pass
     finally:
