@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -311,3 +313,43 @@ def test_watch_once_from_the_command_line(tmp_path: Path) -> None:
     assert "r.xlsx\tоценён\t" in result.output
     check_folders(tmp_path, [data], {sha(data)})
     assert files(tmp_path / "scored") == [tmp_path / "scored" / "r.scored.xlsx"]
+
+
+# --- events, and polling where there are none ------------------------------------------------
+
+
+def _watch_until_scored(root: Path, data: bytes, **kw: Any) -> list[str]:
+    said: list[str] = []
+    config = Config.beside(root / "inbox", interval=0.1, **kw)
+    w = Watcher(config, echo=said.append)
+    stop = threading.Event()
+    thread = threading.Thread(target=w.run, kwargs={"stop": stop})
+    thread.start()
+    try:
+        drop(root, "r.xlsx", data)
+        deadline = time.monotonic() + 60
+        while not (root / "scored" / "r.scored.xlsx").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        w.wake.set()
+        thread.join(30)
+        w.close()
+    check_folders(root, [data], {sha(data)})
+    return said
+
+
+def test_file_system_events_wake_the_watcher(tmp_path: Path) -> None:
+    said = _watch_until_scored(tmp_path, register_bytes(tmp_path), events=True)
+    assert not any("секундда текшерилет" in line for line in said)
+
+
+def test_polling_where_the_system_gives_no_events(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from watchdog.observers import Observer
+
+    def refused(self: Any) -> None:
+        raise OSError(28, "inotify watch limit reached")
+    monkeypatch.setattr(Observer, "start", refused)
+    said = _watch_until_scored(tmp_path, register_bytes(tmp_path), events=True)
+    assert any("ар бир 0.1 секундда текшерилет" in line for line in said)
