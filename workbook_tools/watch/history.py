@@ -38,11 +38,14 @@ def record(report: FileReport, lang: str) -> dict[str, Any]:
     for table in report.tables:
         frame = table.frame
         if "level" in frame.columns:
-            for _row, rec in table.records():
-                level = rec.get("level")
+            n = len(frame)
+            sections = frame["section"].tolist() if "section" in frame.columns else [""] * n
+            cases = frame["cases"].tolist() if "cases" in frame.columns else [""] * n
+            for section, case, level in zip(sections, cases, frame["level"].tolist(),
+                                            strict=True):
                 level = level if isinstance(level, str) else None
                 levels[level or "none"] += 1
-                risks.append([_text(rec.get("section")), _text(rec.get("cases")), level])
+                risks.append([_text(section), _text(case), level])
         if "status" in frame.columns:
             overdue += int((frame["status"] == "overdue").sum())
     errors = sum(1 for f in report.findings if f.is_error)

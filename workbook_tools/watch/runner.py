@@ -348,6 +348,7 @@ class Watcher:
         archive, rejected = Path(drop.archive), Path(drop.rejected)
         if not os.path.lexists(rejected):
             intake.place(archive, rejected)
+            intake.fsync_dir(archive.parent)  # the archive name gone for good, even on power cut
         elif archive.exists() and os.path.samefile(archive, rejected):
             intake.remove(archive)  # linked before a kill, the archive name not yet removed
             intake.fsync_dir(archive.parent)
