@@ -85,7 +85,7 @@ LATIN_ALLOWED = {
     "xlsx", "xlsm", "xls", "xlsb", "ods", "fods", "csv", "docx", "pptx", "doc", "ppt", "json",
     "ky", "ru", "en", "low", "zero", "x",  # codes of --lang and --low-residual; Excel 4.0 (x-4.0)
     "workbook-tools", "score", "validate", "consolidate", "watch", "history", "sample_workbooks",
-    "scored", "WORKBOOK_TOOLS_LANG",
+    "scored", "archive", "rejected", "server", "sqlite", "log", "WORKBOOK_TOOLS_LANG",  # names
 }
 
 

@@ -218,6 +218,96 @@ def consolidate(paths: tuple[Path, ...], output: Path, roster: Path | None,
     opts = _make_options(lang, low_residual, as_of, None, debug)
     sys.exit(run_consolidate(paths, output, opts, roster=roster, previous=previous,
                              as_json=as_json, jobs=jobs))
+# --- the drop folder (issue 11): the logic is in workbook_tools/watch/ ----------------------
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "outbox", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder for the scored copies (default: 'scored' beside INBOX).")
+@click.option("--archive", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder where every original is kept (default: 'archive' beside INBOX).")
+@click.option("--rejected", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder for files that cannot be read (default: 'rejected' beside INBOX).")
+@click.option("--journal", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The journal database (default: workbook-tools.sqlite3 beside INBOX).")
+@click.option("--log", "log_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="The log file (default: workbook-tools.log beside INBOX).")
+@click.option("--once", is_flag=True, help="Process what is in INBOX now, then exit.")
+@click.option("--interval", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
+              help="Seconds a file must stay unchanged before it is read; the polling period.")
+@click.option("--poll", is_flag=True,
+              help="Look at INBOX every --interval instead of waiting for file-system events "
+                   "(network shares).")
+@click.option("--low-residual", type=click.Choice(["low", "zero"]), default="low",
+              show_default=True,
+              help="What a low risk with highly effective controls becomes (point 5).")
+@click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
+              help="Language of the log and of the annotations: ky, ru or en.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path | None,
+          journal: Path | None, log_file: Path | None, once: bool, interval: float, poll: bool,
+          low_residual: str, lang: str, debug: bool) -> None:
+    """Score every workbook dropped into INBOX (and its subfolders, one per unit).
+
+    Each original is kept in the archive, its scored copy appears in --out, a file that cannot
+    be read goes to the rejected folder with the reason beside it. Example:
+
+        workbook-tools watch /srv/share/inbox --out /srv/share/scored
+    """
+    from .watch.runner import Config, Watcher
+
+    opts = _make_options(lang, low_residual, None, None, debug)  # plans: as of each day's date
+    config = Config.beside(inbox, outbox=outbox, archive=archive, rejected=rejected,
+                           journal=journal, log=log_file, interval=interval, events=not poll,
+                           options=opts)
+    import signal
+    import threading
+
+    watcher = Watcher(config, echo=click.echo)
+    stop = threading.Event()
+
+    def stopped(*_: object) -> None:  # systemd's stop, Windows' end of task: the file in hand
+        stop.set()                    # is finished first (a kill would be recovered too)
+        watcher.wake.set()
+
+    signal.signal(signal.SIGTERM, stopped)
+    if not once:
+        click.echo(messages.text("watch.started", lang, inbox=config.inbox, outbox=config.outbox))
+    try:
+        watcher.run(once=once, stop=stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.close()
+
+
+@main.command()
+@click.argument("unit", required=False)
+@click.option("--journal", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The journal database (default: workbook-tools.sqlite3 beside --inbox).")
+@click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
+              show_default=True, help="The folder watched: its journal lies beside it.")
+@click.option("--compare", nargs=2, type=int, default=None,
+              help="Two submission numbers of UNIT to compare (default: its last two).")
+@click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
+              help="Language of the lines printed: ky, ru or en.")
+def history(unit: str | None, journal: Path | None, inbox: Path,
+            compare: tuple[int, int] | None, lang: str) -> None:
+    """List the submissions of a unit and what changed between two of them; without UNIT,
+    each unit's latest submission.
+
+    Example:
+
+        workbook-tools history mektep --inbox /srv/share/inbox
+    """
+    from .watch.history import lines
+
+    code, out = lines(journal or inbox.absolute().parent / "workbook-tools.sqlite3", unit,
+                      compare, lang)
+    for line in out:
+        click.echo(line)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -108,12 +108,19 @@ HELP_KEYS = {
     "plan_path": "help.opt.plan", "debug": "help.opt.debug", "version": "help.version",
     "consolidate": "help.consolidate", "output": "help.opt.output", "roster": "help.opt.roster",
     "previous": "help.opt.previous", "jobs": "help.opt.jobs",
+    "watch": "help.watch", "history": "help.history", "outbox": "help.opt.outbox",
+    "archive": "help.opt.archive", "rejected": "help.opt.rejected", "journal": "help.opt.journal",
+    "log_file": "help.opt.log", "once": "help.opt.once", "interval": "help.opt.interval",
+    "poll": "help.opt.poll", "inbox": "help.opt.inbox", "compare": "help.opt.compare",
 }
 METAVAR_KEYS = {
     "paths": "help.metavar.paths", "as_of": "help.metavar.day", "report_year": "help.metavar.year",
     "out_dir": "help.metavar.folder", "plan_path": "help.metavar.file",
     "output": "help.metavar.file", "roster": "help.metavar.file", "previous": "help.metavar.file",
-    "jobs": "help.metavar.count",
+    "jobs": "help.metavar.count", "inbox": "help.metavar.inbox", "unit": "help.metavar.unit",
+    "outbox": "help.metavar.folder", "archive": "help.metavar.folder",
+    "rejected": "help.metavar.folder", "journal": "help.metavar.file",
+    "log_file": "help.metavar.file", "interval": "help.metavar.seconds",
 }
 
 
