@@ -353,3 +353,36 @@ def test_polling_where_the_system_gives_no_events(tmp_path: Path,
     monkeypatch.setattr(Observer, "start", refused)
     said = _watch_until_scored(tmp_path, register_bytes(tmp_path), events=True)
     assert any("ар бир 0.1 секундда текшерилет" in line for line in said)
+
+
+# --- point 6: the consolidated workbook of every unit's latest submission ---------------------
+
+
+def test_the_consolidated_workbook_follows_every_units_latest_submission(tmp_path: Path) -> None:
+    """Two units (one subfolder each): after each batch the consolidated workbook holds the
+    latest submission of each unit, named as the drop folder knows it; a unit's older
+    submission is never counted beside its newer one."""
+    from workbook_tools.consolidate import collect
+
+    target = tmp_path / "svod" / "svod.xlsx"
+    target.parent.mkdir()
+    mektep_1 = register_bytes(tmp_path, "m1.xlsx", rows=[risk(1, cases="Пара алуу", p=3, h=3)])
+    mektep_2 = register_bytes(tmp_path, "m2.xlsx", rows=[risk(1, cases="Пара алуу", p=1, h=1),
+                                                         risk(2, cases="Жер бөлүү", p=1, h=2)])
+    bakcha = register_bytes(tmp_path, "b.xlsx", rows=[risk(1, cases="Жер бөлүү", p=2, h=2)])
+    drop(tmp_path, "Мектеп №1/register.xlsx", mektep_1)
+    drop(tmp_path, "Балбан бакчасы/register.xlsx", bakcha)
+    run_once(tmp_path, consolidate=target)
+    assert target.exists()
+
+    def units() -> dict[str, int]:
+        cons = collect([target], pipeline.DEFAULT_OPTIONS)
+        return {u.unit: len(u.risks) for u in cons.units}
+
+    assert units() == {"Мектеп №1": 1, "Балбан бакчасы": 1}
+    drop(tmp_path, "Мектеп №1/register.xlsx", mektep_2)
+    run_once(tmp_path, consolidate=target)
+    assert units() == {"Мектеп №1": 2, "Балбан бакчасы": 1}  # the newer submission only
+    assert not [p for p in (tmp_path / "archive").rglob(".wt-consolidate-*")]  # nothing left
+    log = (tmp_path / "workbook-tools.log").read_text(encoding="utf-8")
+    assert str(target) in log

@@ -244,10 +244,13 @@ def consolidate(paths: tuple[Path, ...], output: Path, roster: Path | None,
               help="What a low risk with highly effective controls becomes (point 5).")
 @click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
               help="Language of the log and of the annotations: ky, ru or en.")
+@click.option("--consolidate", "consolidated", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Keep this consolidated workbook of every unit's latest "
+                                 "submission up to date after each batch.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path | None,
           journal: Path | None, log_file: Path | None, once: bool, interval: float, poll: bool,
-          low_residual: str, lang: str, debug: bool) -> None:
+          low_residual: str, lang: str, consolidated: Path | None, debug: bool) -> None:
     """Score every workbook dropped into INBOX (and its subfolders, one per unit).
 
     Each original is kept in the archive, its scored copy appears in --out, a file that cannot
@@ -260,6 +263,7 @@ def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path
     opts = _make_options(lang, low_residual, None, None, debug)  # plans: as of each day's date
     config = Config.beside(inbox, outbox=outbox, archive=archive, rejected=rejected,
                            journal=journal, log=log_file, interval=interval, events=not poll,
+                           consolidate=consolidated.absolute() if consolidated else None,
                            options=opts)
     import signal
     import threading

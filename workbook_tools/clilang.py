@@ -112,6 +112,7 @@ HELP_KEYS = {
     "archive": "help.opt.archive", "rejected": "help.opt.rejected", "journal": "help.opt.journal",
     "log_file": "help.opt.log", "once": "help.opt.once", "interval": "help.opt.interval",
     "poll": "help.opt.poll", "inbox": "help.opt.inbox", "compare": "help.opt.compare",
+    "consolidated": "help.opt.consolidated",
 }
 METAVAR_KEYS = {
     "paths": "help.metavar.paths", "as_of": "help.metavar.day", "report_year": "help.metavar.year",
@@ -121,6 +122,7 @@ METAVAR_KEYS = {
     "outbox": "help.metavar.folder", "archive": "help.metavar.folder",
     "rejected": "help.metavar.folder", "journal": "help.metavar.file",
     "log_file": "help.metavar.file", "interval": "help.metavar.seconds",
+    "consolidated": "help.metavar.file",
 }
 
 

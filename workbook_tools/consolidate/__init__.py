@@ -9,7 +9,7 @@ output's path and the exit code. :func:`document` is its JSON.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..model import DEFAULT_OPTIONS, Options
@@ -34,7 +34,7 @@ def consolidate(paths: Iterable[str | Path], output: str | Path,
                 options: Options = DEFAULT_OPTIONS, roster: str | Path | None = None,
                 previous: str | Path | None = None, jobs: int = 1,
                 progress: Progress | None = None, name: str | None = None,
-                ) -> ConsolidationResult:
+                unit_names: Mapping[Path, str] | None = None) -> ConsolidationResult:
     """Consolidate the workbooks ``paths`` (files or folders, searched recursively) into
     ``output``. Never raises for bad input: rejected files are listed in the result; when the
     output cannot be written, ``output`` is None, ``output_error`` says why and the exit code
@@ -43,7 +43,8 @@ def consolidate(paths: Iterable[str | Path], output: str | Path,
     output = Path(output)
     cons = collect(paths, options, roster=Path(roster) if roster else None,
                    previous=Path(previous) if previous else None, jobs=jobs,
-                   progress=progress, exclude=[output], name=name or default_name(output))
+                   progress=progress, exclude=[output], name=name or default_name(output),
+                   unit_names=unit_names)
     try:
         written = write_consolidated(cons, output, options)
     except Exception as exc:  # disk full, no permission, a folder in the way...

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,15 @@ from typing import Any
 from ..model import DEFAULT_OPTIONS, Options
 from .discover import Found, discover
 from .extract import load
-from .model import Consolidation, Duplicate, Loaded, UnitFile, UnitSummary
+from .model import (
+    ACTIVITY_INDEX,
+    RISK_INDEX,
+    Consolidation,
+    Duplicate,
+    Loaded,
+    UnitFile,
+    UnitSummary,
+)
 from .names import name_from_file, roster_matches, roster_names, unit_key
 
 Progress = Callable[[int, int], None]
@@ -170,8 +179,10 @@ def read_roster(path: Path, options: Options) -> tuple[list[str], Loaded | None]
 def collect(paths: Iterable[str | Path], options: Options = DEFAULT_OPTIONS, *,
             roster: Path | None = None, previous: Path | None = None, jobs: int = 1,
             progress: Progress | None = None, exclude: Iterable[Path] = (),
-            name: str = "") -> Consolidation:
-    """Read every file and put the units together (nothing is written)."""
+            name: str = "", unit_names: Mapping[Path, str] | None = None) -> Consolidation:
+    """Read every file and put the units together (nothing is written). ``unit_names``: the unit
+    each of some files belongs to, when the caller knows it (the drop folder's subfolders);
+    it stands over what the workbook says."""
     from .changes import compare, read_previous
 
     own = [p for p in (*exclude, roster, previous) if p is not None]
@@ -185,7 +196,8 @@ def collect(paths: Iterable[str | Path], options: Options = DEFAULT_OPTIONS, *,
             continue
         if loaded.has_errors:
             error_files.append(loaded.file)
-        files += loaded.units
+        given = unit_names.get(Path(loaded.file).resolve()) if unit_names else None
+        files += [_named(u, given) if given else u for u in loaded.units]
     units, duplicates = merge_units(files)
     del files
     cons = Consolidation(units, rejected, skipped, duplicates, error_files, options.day, name)
@@ -202,6 +214,14 @@ def collect(paths: Iterable[str | Path], options: Options = DEFAULT_OPTIONS, *,
         else:
             cons.changes = compare(before, units)
     return cons
+
+
+def _named(u: UnitFile, unit: str) -> UnitFile:
+    """``u`` under the unit name its caller gave, in its rows too."""
+    ri, ai = RISK_INDEX["unit"], ACTIVITY_INDEX["unit"]
+    return replace(u, unit=unit, unit_source="given",
+                   risks=[(*r[:ri], unit, *r[ri + 1:]) for r in u.risks],
+                   activities=[(*a[:ai], unit, *a[ai + 1:]) for a in u.activities])
 
 
 def default_name(output: Path) -> str:

@@ -23,6 +23,8 @@ drop's number, so nothing is done twice into two outputs.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +57,9 @@ class Config:
     grace: float = 60.0  # seconds an incomplete zip package is waited for, then taken anyway
     events: bool = True  # file-system events (watchdog); False: polling only
     options: Options = field(default=DEFAULT_OPTIONS)
+    #: a consolidated workbook of the latest submission of every unit, brought up to date
+    #: after each batch (None: none kept)
+    consolidate: Path | None = None
 
     @classmethod
     def beside(cls, inbox: Path, *, outbox: Path | None = None, archive: Path | None = None,
@@ -92,7 +97,7 @@ class Watcher:
         self._skip_dirs = [config.outbox, config.archive, config.rejected]
         journal = str(config.journal)
         self._skip_files = {journal, journal + "-wal", journal + "-shm", journal + "-journal",
-                            str(config.log)}
+                            str(config.log), str(config.consolidate)}
         self._counter = 0
         self._retry = False
         self._once = False
@@ -137,13 +142,18 @@ class Watcher:
     def _take_all(self, stable: list[intake.Seen], stop: threading.Event) -> None:
         """Take each stable file; a step that fails (a full disk, a folder not writable) is
         said in the log and the drop is carried on at the next look."""
+        taken = 0
         for seen in stable:
             if stop.is_set():
-                return
+                break
             try:
-                self.take(seen)
+                taken += self.take(seen) is not None
             except OSError as exc:
                 self._failed(seen.path.name, exc)
+        if taken:
+            self.consolidate()
+        if stop.is_set():
+            return
         for drop in self.journal.unfinished() if self._retry else ():
             try:
                 self._finish(drop)
@@ -151,6 +161,41 @@ class Watcher:
                 self._failed(drop.name, exc)
                 return
         self._retry = False
+
+    def consolidate(self) -> Path | None:
+        """The consolidated workbook of the latest scored submission of every unit, written
+        again (atomically) after a batch; None when none is kept or it could not be written
+        (the log says why). Each unit is named as the drop folder knows it (its subfolder), not
+        as its workbook or an archive name with a time stamp says; the originals are shown to
+        consolidation as hard links in a private folder, removed after."""
+        target = self.config.consolidate
+        if target is None:
+            return None
+        from ..consolidate import consolidate
+
+        latest = [d for d in self.journal.latest() if d.archive and Path(d.archive).exists()]
+        work = Path(tempfile.mkdtemp(prefix=".wt-consolidate-", dir=self.config.archive))
+        units: dict[Path, str] = {}
+        try:
+            for i, d in enumerate(latest):
+                original = Path(d.archive or "")
+                link = work / f"{i:05d} {_file_name(d.unit or original.stem)}{original.suffix}"
+                try:
+                    os.link(original, link)
+                except OSError:
+                    shutil.copyfile(original, link)
+                units[link.resolve()] = d.unit or original.stem
+            result = consolidate([work], target, options=self.config.options, jobs=1,
+                                 name=self.config.inbox.name, unit_names=units)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if result.output is None:
+            self._say(messages.text("watch.consolidate_failed", self.lang, path=target,
+                                    detail=result.output_error or ""))
+            return None
+        self._say(messages.text("watch.consolidated", self.lang, path=target,
+                                units=len(result.consolidation.units)))
+        return result.output
 
     def _failed(self, name: str, exc: OSError) -> None:
         self._retry = True
@@ -397,6 +442,12 @@ class Watcher:
                 fh.write(stamped + "\n")
         if self.echo is not None:
             self.echo(stamped)
+
+
+def _file_name(unit: str) -> str:
+    """A unit's name made a file name (no folder separators, no reserved characters)."""
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in unit)
+    return cleaned.strip(" .")[:120] or "unit"
 
 
 def glob_escape(name: str) -> str:
