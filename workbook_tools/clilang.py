@@ -112,6 +112,8 @@ HELP_KEYS = {
     "archive": "help.opt.archive", "rejected": "help.opt.rejected", "journal": "help.opt.journal",
     "log_file": "help.opt.log", "once": "help.opt.once", "interval": "help.opt.interval",
     "poll": "help.opt.poll", "inbox": "help.opt.inbox", "compare": "help.opt.compare",
+    "template": "help.template", "source": "help.opt.from", "unit_name": "help.opt.unit",
+    "template_file": "help.opt.template_file",
 }
 METAVAR_KEYS = {
     "paths": "help.metavar.paths", "as_of": "help.metavar.day", "report_year": "help.metavar.year",
@@ -121,6 +123,8 @@ METAVAR_KEYS = {
     "outbox": "help.metavar.folder", "archive": "help.metavar.folder",
     "rejected": "help.metavar.folder", "journal": "help.metavar.file",
     "log_file": "help.metavar.file", "interval": "help.metavar.seconds",
+    "source": "help.metavar.file", "kind": "help.metavar.kind", "unit_name": "help.metavar.name",
+    "template_file": "help.metavar.file",
 }
 
 

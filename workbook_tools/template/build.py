@@ -31,7 +31,7 @@ from ..model import DEFAULT_RESIDUAL_RULE, Level, ResidualRule
 from ..rules import matrix
 from ..rules.formats import table_format
 from . import formulas as fx
-from .columns import COLUMNS, Col, letter, position
+from .columns import COLUMNS, SECTION_COLUMN, Col, letter, position
 
 WORKBOOK_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False,
                     "strings_to_urls": False}
@@ -131,6 +131,8 @@ class _Writer:
         self.cols = COLUMNS[spec.kind]
         self.pos = position(spec.kind)
         self.deadline_refs: fx.DeadlineRefs | None = None
+        #: a table of scored risks (the register); else of dated activities (the plan)
+        self.scored = "probability" in self.pos
 
     def t(self, code: str, **params: Any) -> str:
         return messages.text(code, self.lang, **params)
@@ -141,7 +143,7 @@ class _Writer:
         ws = self.book.add_worksheet(self.t("template.sheet.lists"))
         ws.hide()
         ws.protect()
-        if self.spec.kind != "plan":
+        if self.scored:
             return
         forms = fx.deadline_table(self.lang)
         date_fmt = self.book.add_format({"num_format": "dd.mm.yyyy"})
@@ -214,8 +216,7 @@ class _Writer:
                 ws.write_formula(r, i, formula, fmt, "")
                 continue
             value = row.values.get(c.key)
-            if row.section is not None and c.key == ("function" if self.spec.kind == "register"
-                                                     else "task"):
+            if row.section is not None and c.key == SECTION_COLUMN[self.spec.kind]:
                 value = row.section
             fmt = f.section if row.section is not None else (
                 f.date_input if c.key == "deadline" else f.input)
@@ -272,7 +273,7 @@ class _Writer:
 
     def _validation(self, ws: Worksheet, first: int, last: int) -> None:
         t, lang = self.t, self.lang
-        if self.spec.kind == "register":
+        if self.scored:
             scores = [str(p) for p in matrix.VALID_POINTS]
             for key in ("probability", "harm"):
                 self._list(ws, key, first, last, scores, t(f"template.input.{key}_title"),
@@ -302,7 +303,7 @@ class _Writer:
         last_col = len(self.cols) - 1
         top = first + 1
         marked: tuple[str, ...]
-        if self.spec.kind == "register":
+        if self.scored:
             col = letter(self.pos["stated_level"])
             shades = [(messages.level_name(lv, self.lang), matrix.LEVEL_FILL[lv])
                       for lv in (Level.HIGH, Level.MEDIUM, Level.LOW)]
@@ -329,7 +330,7 @@ class _Writer:
         ws = self.book.add_worksheet(self.t("template.sheet.reference"))
         _page(ws, self.lang, self.file_name, landscape=False)
         ws.protect()
-        if self.spec.kind == "register":
+        if self.scored:
             _Reference(ws, self).register()
         else:
             _Reference(ws, self).plan()
@@ -345,7 +346,7 @@ class _Writer:
         lines = [(self.t("template.howto.title"), self.f.title, 13.0)]
         lines += [(line, self.f.plain, 10.0)
                   for line in self.t(f"template.howto.{self.spec.kind}").split("\n")]
-        if self.spec.kind == "register":
+        if self.scored:
             low = messages.level_name(self.spec.residual.low_becomes, self.lang)
             lines.append((self.t("template.howto.setting", low=low), self.f.plain, 10.0))
         lines.append((self.t("template.howto.send"), self.f.bold, 10.0))

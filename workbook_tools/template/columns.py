@@ -51,6 +51,9 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
     ),
 }
 
+#: The column a section's name is written in (a row with no other value).
+SECTION_COLUMN: dict[str, str] = {"register": "function", "plan": "task"}
+
 #: Computed template columns and the frame column (after the tool's scoring) each must equal.
 COMPUTED: dict[str, dict[str, str]] = {
     "register": {"stated_level": "level", "sum": "score", "residual": "residual_level",

@@ -87,8 +87,9 @@ def level_words(lang: str) -> dict[int, str]:
 
 
 def level(total: str, lang: str) -> str:
-    """The level of the sum in cell ``total``; its mark when it has none."""
-    return f"=IF(ISNUMBER({total}),CHOOSE({total},{_by_sum(level_words(lang))}),{total})"
+    """The level of the sum in cell ``total``; empty when it has none (the sum shows why: a
+    mark in the level column would read as a level the tool does not know)."""
+    return f'=IF(ISNUMBER({total}),CHOOSE({total},{_by_sum(level_words(lang))}),"")'
 
 
 def control_high_words() -> list[str]:
@@ -111,7 +112,7 @@ def residual(total: str, control: str, lang: str,
     lowered = _by_sum(residual_words(lang, rule))
     same = _by_sum(level_words(lang))
     return (f"=IF(ISNUMBER({total}),IF({_is_one_of(control, control_high_words())},"
-            f"CHOOSE({total},{lowered}),CHOOSE({total},{same})),{total})")
+            f'CHOOSE({total},{lowered}),CHOOSE({total},{same})),"")')
 
 
 def measure_words(lang: str) -> dict[int, str]:
