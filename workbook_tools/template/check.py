@@ -132,7 +132,8 @@ def template_findings(grid: Grid, layout: Layout, frame: pd.DataFrame) -> list[F
         return []
     titles = {c.key: c for c in COLUMNS[layout.kind]}
     out: list[Finding] = []
-    for row, rec in zip(frame.index, frame.to_dict("records"), strict=True):
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    for row, rec in zip(frame.index, records, strict=True):
         for key, c in cols.items():
             value = grid.value(int(row) - 1, c)
             if value is None or (isinstance(value, str) and not value.strip()):

@@ -52,7 +52,7 @@ def _missing(v: Any) -> bool:
 
 def _value(key: str, rec: dict[str, Any], raw: Any, lang: str) -> Any:
     """What goes into the template's cell of ``key``."""
-    v = rec.get(key)
+    v: Any = rec.get(key)
     if key in ("probability", "harm"):
         return int(v) if not _missing(v) and float(v).is_integer() else raw
     if key in _WORDED:
