@@ -218,8 +218,10 @@ class _Writer:
             value = row.values.get(c.key)
             if row.section is not None and c.key == SECTION_COLUMN[self.spec.kind]:
                 value = row.section
+            # a deadline typed as a date keeps its date format; a year typed as a number stays
+            # a number (a date format would show 2026 as 18.07.1905)
             fmt = f.section if row.section is not None else (
-                f.date_input if c.key == "deadline" else f.input)
+                f.date_input if isinstance(value, date) else f.input)
             self._value(ws, r, i, value, fmt)
             if isinstance(value, str):
                 texts.append((value, c.width))
