@@ -314,5 +314,37 @@ def history(unit: str | None, journal: Path | None, inbox: Path,
     sys.exit(code)
 
 
+@main.command()
+@click.argument("kind", type=click.Choice(["register", "plan"]))
+@click.option("-o", "--output", "template_file", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="The template workbook to write (.xlsx).")
+@click.option("--from", "source", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="An existing register or plan whose rows the template takes over.")
+@click.option("--unit", "unit_name", default=None,
+              help="The unit's name, written above the table.")
+@click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
+              help="Language of the template and of the lines printed: ky, ru or en.")
+@click.option("--low-residual", type=click.Choice(["low", "zero"]), default="low",
+              show_default=True,
+              help="What a low risk with highly effective controls becomes (residual risk).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def template(kind: str, template_file: Path, source: Path | None, unit_name: str | None, lang: str,
+             low_residual: str, debug: bool) -> None:
+    """Write a blank register or plan that scores itself in Excel and LibreOffice.
+
+    Example:
+
+        workbook-tools template register --unit "Mektep No. 5" -o register.xlsx
+    """
+    from .template.convert import make_template
+
+    opts = _make_options(lang, low_residual, None, None, debug)
+    result = make_template(kind, template_file, lang=lang, unit=unit_name, source=source,
+                           options=opts)
+    for line in result.lines:
+        click.echo(line, err=result.code != 0)
+    sys.exit(result.code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -113,6 +113,8 @@ HELP_KEYS = {
     "log_file": "help.opt.log", "once": "help.opt.once", "interval": "help.opt.interval",
     "poll": "help.opt.poll", "inbox": "help.opt.inbox", "compare": "help.opt.compare",
     "consolidated": "help.opt.consolidated",
+    "template": "help.template", "source": "help.opt.from", "unit_name": "help.opt.unit",
+    "template_file": "help.opt.template_file",
 }
 METAVAR_KEYS = {
     "paths": "help.metavar.paths", "as_of": "help.metavar.day", "report_year": "help.metavar.year",
@@ -123,6 +125,8 @@ METAVAR_KEYS = {
     "rejected": "help.metavar.folder", "journal": "help.metavar.file",
     "log_file": "help.metavar.file", "interval": "help.metavar.seconds",
     "consolidated": "help.metavar.file",
+    "source": "help.metavar.file", "kind": "help.metavar.kind", "unit_name": "help.metavar.name",
+    "template_file": "help.metavar.file",
 }
 
 

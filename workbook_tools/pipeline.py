@@ -43,6 +43,7 @@ from .read.reader import read_book
 from .rules.formats import TableFormat, table_format
 from .rules.normalise import normalise
 from .rules.validate import validate
+from .template.check import template_findings
 
 
 def _column_findings(fmt: TableFormat, layout: Layout, sheet: str) -> list[Finding]:
@@ -104,6 +105,7 @@ def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
         problems += unheaded_findings(grid, layout, recs, merges)
         problems += validate(frame, fmt, layout, grid.name)
         problems += kind.analyse(frame, layout, grid.name, options)
+        problems += template_findings(grid, layout, frame)  # formulas typed over
         problems = sorted((_labelled(f, fmt) for f in problems), key=sort_key)
         found.append(_Found(kind, layout, frame, problems))
     return found
