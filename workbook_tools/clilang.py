@@ -112,6 +112,10 @@ HELP_KEYS = {
     "archive": "help.opt.archive", "rejected": "help.opt.rejected", "journal": "help.opt.journal",
     "log_file": "help.opt.log", "once": "help.opt.once", "interval": "help.opt.interval",
     "poll": "help.opt.poll", "inbox": "help.opt.inbox", "compare": "help.opt.compare",
+    # sheets and publish (issue 13)
+    "sheets": "help.sheets", "publish": "help.publish", "sheets_out": "help.opt.sheets_out",
+    "page_out": "help.opt.page_out", "pdf": "help.opt.pdf", "force": "help.opt.force",
+    "page_date": "help.opt.page_date",
 }
 METAVAR_KEYS = {
     "paths": "help.metavar.paths", "as_of": "help.metavar.day", "report_year": "help.metavar.year",
@@ -121,6 +125,8 @@ METAVAR_KEYS = {
     "outbox": "help.metavar.folder", "archive": "help.metavar.folder",
     "rejected": "help.metavar.folder", "journal": "help.metavar.file",
     "log_file": "help.metavar.file", "interval": "help.metavar.seconds",
+    "workbook": "help.metavar.workbook", "sheets_out": "help.metavar.file",
+    "page_out": "help.metavar.file", "page_date": "help.metavar.day",
 }
 
 
