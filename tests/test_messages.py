@@ -86,6 +86,7 @@ LATIN_ALLOWED = {
     "ky", "ru", "en", "low", "zero", "x",  # codes of --lang and --low-residual; Excel 4.0 (x-4.0)
     "workbook-tools", "score", "validate", "consolidate", "watch", "history", "sample_workbooks",
     "scored", "archive", "rejected", "server", "sqlite", "log", "WORKBOOK_TOOLS_LANG",  # names
+    "sheets", "publish", "HTML", "PDF",  # issue 13: its commands, the formats they write
 }
 
 
