@@ -87,6 +87,7 @@ LATIN_ALLOWED = {
     "workbook-tools", "score", "validate", "consolidate", "watch", "history", "sample_workbooks",
     "scored", "archive", "rejected", "server", "sqlite", "log", "WORKBOOK_TOOLS_LANG",  # names
     "template", "register", "plan",  # the template command and its arguments
+    "sheets", "publish", "HTML", "PDF",  # issue 13: its commands, the formats they write
 }
 
 

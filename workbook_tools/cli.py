@@ -344,6 +344,62 @@ def template(kind: str, template_file: Path, source: Path | None, unit_name: str
     for line in result.lines:
         click.echo(line, err=result.code != 0)
     sys.exit(result.code)
+# --- assessment sheets and the web page (issue 13): the logic is in workbook_tools/publish/ -----
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "sheets_out", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="The workbook of assessment sheets to write (.xlsx).")
+@click.option("--pdf", is_flag=True, help="Also write a PDF of the sheets (needs LibreOffice).")
+@click.option("--force", is_flag=True, help="Include the rows with errors too.")
+@click.option("--low-residual", type=click.Choice(["low", "zero"]), default="low",
+              show_default=True,
+              help="What a low risk with highly effective controls becomes (point 5).")
+@click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
+              help="Language of the sheets and messages: ky, ru or en.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def sheets(workbook: Path, sheets_out: Path, pdf: bool, force: bool, low_residual: str,
+           lang: str, debug: bool) -> None:
+    """Make an assessment sheet (Annex I, point 7) for every risk of the register, one A4
+    page each.
+
+    Example:
+
+        workbook-tools sheets register.xlsx -o sheets.xlsx --pdf
+    """
+    from .publish.cli import run_sheets
+
+    opts = _make_options(lang, low_residual, None, None, debug)
+    sys.exit(run_sheets(workbook, sheets_out, opts, pdf=pdf, force=force))
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "page_out", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="The HTML page to write.")
+@click.option("--date", "page_date", type=Day(), default=None,
+              help="The date the page gives, and the day plan statuses are computed for "
+                   "(default: today).")
+@click.option("--force", is_flag=True, help="Include the rows with errors too.")
+@click.option("--low-residual", type=click.Choice(["low", "zero"]), default="low",
+              show_default=True,
+              help="What a low risk with highly effective controls becomes (point 5).")
+@click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
+              help="Language of the page and messages: ky, ru or en.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def publish(workbook: Path, page_out: Path, page_date: date | None, force: bool,
+            low_residual: str, lang: str, debug: bool) -> None:
+    """Write the register (and the plan) as one static HTML page for the official website.
+
+    Example:
+
+        workbook-tools publish register.xlsx -o register.html
+    """
+    from .publish.cli import run_publish
+
+    opts = _make_options(lang, low_residual, page_date, None, debug)
+    sys.exit(run_publish(workbook, page_out, opts, day=page_date, force=force))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -115,6 +115,10 @@ HELP_KEYS = {
     "consolidated": "help.opt.consolidated",
     "template": "help.template", "source": "help.opt.from", "unit_name": "help.opt.unit",
     "template_file": "help.opt.template_file",
+    # sheets and publish (issue 13)
+    "sheets": "help.sheets", "publish": "help.publish", "sheets_out": "help.opt.sheets_out",
+    "page_out": "help.opt.page_out", "pdf": "help.opt.pdf", "force": "help.opt.force",
+    "page_date": "help.opt.page_date",
 }
 METAVAR_KEYS = {
     "paths": "help.metavar.paths", "as_of": "help.metavar.day", "report_year": "help.metavar.year",
@@ -127,6 +131,8 @@ METAVAR_KEYS = {
     "consolidated": "help.metavar.file",
     "source": "help.metavar.file", "kind": "help.metavar.kind", "unit_name": "help.metavar.name",
     "template_file": "help.metavar.file",
+    "workbook": "help.metavar.workbook", "sheets_out": "help.metavar.file",
+    "page_out": "help.metavar.file", "page_date": "help.metavar.day",
 }
 
 

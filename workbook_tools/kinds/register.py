@@ -29,6 +29,32 @@ def _score(v: Any) -> int | None:
     return None
 
 
+#: The levels whose recommended measures point 7 asks for on the assessment sheet.
+MEASURED_LEVELS = (Level.HIGH, Level.MEDIUM)
+#: How many rows the finding names (the rest are counted).
+ROWS_NAMED = 30
+
+
+def _measures_missing(frame: pd.DataFrame, sheet: str) -> list[Finding]:
+    """A register without a recommended-measures column: one warning naming its high and
+    medium risks (the computed level, or the stated one where not scored), whose assessment
+    sheets the working group must complete by hand (point 7)."""
+    counts: Counter[str] = Counter()
+    rows: list[int] = []
+    stated_levels = frame["stated_level"] if "stated_level" in frame else [None] * len(frame)
+    for row, level, stated in zip(frame.index, frame["level"], stated_levels, strict=True):
+        lvl = level if isinstance(level, str) else stated if isinstance(stated, str) else None
+        if lvl in {x.value for x in MEASURED_LEVELS}:
+            counts[lvl] += 1
+            rows.append(int(row))
+    if not rows:
+        return []
+    named = ", ".join(map(str, rows[:ROWS_NAMED])) + ("…" if len(rows) > ROWS_NAMED else "")
+    return [warning("measures.missing", sheet=sheet,
+                    params={"high": counts[Level.HIGH.value],
+                            "medium": counts[Level.MEDIUM.value], "rows": named})]
+
+
 class RegisterKind(BaseKind):
     name = "register"
     computed_columns: tuple[Column, ...] = (
@@ -61,6 +87,8 @@ class RegisterKind(BaseKind):
                       for row, stated, raw in zip(frame.index, frame["stated_level"],
                                                   frame["stated_level_raw"], strict=True)
                       if stated == "zero"]
+        if "measures" not in layout.columns:
+            found += _measures_missing(frame, sheet)
         return found
 
     def cross_check(self, table: Table, measures: list[Measures]) -> list[Finding]:

@@ -1,6 +1,6 @@
 """LibreOffice, headless, as a converter: the reader of last resort and the .ods -> .xlsx path.
 
-:func:`convert` turns a file into ``target_ext`` ("xlsx", "ods", "xls", "csv") with
+:func:`convert` turns a file into ``target_ext`` ("xlsx", "ods", "xls", "csv", "pdf") with
 ``soffice --headless --convert-to`` and returns the converted file, which lies alone in a fresh
 private temporary folder. **The caller removes that folder** (``shutil.rmtree(path.parent)``,
 or use :func:`converted`, a context manager that does it).
@@ -35,6 +35,7 @@ from ..errors import RejectedFile
 
 #: LibreOffice's export filter for each target extension.
 FILTERS = {
+    "pdf": "pdf:calc_pdf_Export",
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
     "xls": "xls:MS Excel 97",
     "ods": "ods:calc8",
