@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import textfit
@@ -40,6 +41,12 @@ class Overlay:
 
     fill: str | None = None  # applied only when the cell has no fill of its own
     border: str | None = None  # "mark": always applied
+
+
+@lru_cache(maxsize=64)
+def _band(fill: str) -> Overlay:
+    """A row colour's overlay (one object for each colour: a large sheet has one per cell)."""
+    return Overlay(fill=fill)
 
 
 @dataclass
@@ -68,7 +75,7 @@ class SheetEdits:
         if band is None or not band[0] <= col <= band[1]:
             return own
         if own is None:
-            return Overlay(fill=band[2])
+            return _band(band[2])
         return Overlay(own.fill or band[2], own.border)
 
     def overlaid(self) -> set[tuple[int, int]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
@@ -31,6 +32,8 @@ _CELL_S = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
 _CELL_FAST = re.compile(r"""<c\b(?:\s+r="([A-Z]{1,3})(\d+)")?([^>]*?)(?:/>|>(.*?)</c>)""",
                         re.DOTALL)
 _C_START = re.compile(r"<c\b([^>]*?)(/?>)")
+#: a column's letters, worked out once per column
+_letters = lru_cache(maxsize=1024)(column_letter)
 
 
 @dataclass(slots=True)
@@ -205,15 +208,14 @@ class Rows:
                 found = self._overlays[key] = styles.overlay(base, overlay)
             xf = found
         empty = not body or not ("<v" in body or "<is" in body or "<f" in body)
-        ref = f"{column_letter(col)}{r}"
         if op.has_value and empty:
             value = cell_value(op.value)
             xf = styles.style(xf, op.style, value[2] if value else None)
             if attrs is None and value is None and xf == 0:
                 return ""
-            return cell_xml(ref, xf, value)
+            return cell_xml(f"{_letters(col)}{r}", xf, value)
         if attrs is None:  # a cell that does not exist yet, for an overlay
-            return cell_xml(ref, xf, None) if xf else ""
+            return cell_xml(f"{_letters(col)}{r}", xf, None) if xf else ""
         if xf == base:
             return xml
         m = _C_START.match(xml)
