@@ -345,8 +345,15 @@ class Table:
     def records(self) -> list[tuple[int, dict[str, Any]]]:
         """(Excel row, the row's values by column key), in order."""
         frame = self.frame
-        rows: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
-        return [(int(r), rec) for r, rec in zip(frame.index, rows, strict=True)]
+        # by column, then zipped: the values of to_dict("records") (the same Python types),
+        # without its pass over every cell of the text columns
+        names = frame.columns.tolist()
+        if not names:
+            return [(int(r), {}) for r in frame.index]
+        lists: dict[str, list[Any]] = frame.to_dict("list")  # type: ignore[assignment]
+        rows = zip(*[lists[n] for n in names], strict=True)
+        return [(int(r), dict(zip(names, values, strict=True)))
+                for r, values in zip(frame.index, rows, strict=True)]
 
 
 @dataclass(frozen=True)
