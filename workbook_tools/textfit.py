@@ -55,7 +55,7 @@ def _width(text: str) -> float:
     return sum(char_width(ch) for ch in text)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def _word_width(word: str) -> float:
     return sum(char_width(ch) for ch in word)
 

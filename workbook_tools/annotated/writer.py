@@ -164,10 +164,12 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
     table_cols = range(layout.first_column + 1, layout.last_column + 2)
     plain = Style(border="box", wrap=True)
     styles: dict[str, Style] = {}
+    bands: dict[str, tuple[int, int, str]] = {}  # one for each colour, shared by its rows
     for n, (row, rec) in enumerate(records):
         colour = table.kind.row_fill(rec)
         if colour is not None:
-            sheet.edits.row_fills[row] = (table_cols.start, table_cols.stop - 1, colour)
+            sheet.edits.row_fills[row] = bands.get(colour) or bands.setdefault(
+                colour, (table_cols.start, table_cols.stop - 1, colour))
         style = (styles.get(colour) or styles.setdefault(
             colour, Style(border="box", wrap=True, fill=colour))) if colour else plain
         for i, column in enumerate(values):
