@@ -143,9 +143,16 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
                     *[f.row for f in table.findings if f.row]])
     columns = [*table.kind.computed_columns, ("col.findings", lambda r, lang: None)]
     start = sheet.free_columns(layout.last_column + 2, range(header, last_row + 1), len(columns))
-    records = table.records()
-    # each computed column's values, in the order of the records
-    values = [[value_of(rec, lang) for _, rec in records] for _, value_of in columns[:-1]]
+    # in one pass over the records (one row's dictionary at a time): the rows, their colours
+    # and each computed column's values
+    rows: list[int] = []
+    colours: list[str | None] = []
+    values: list[list[Any]] = [[] for _ in columns[:-1]]
+    for row, rec in table.iter_records():
+        rows.append(row)
+        for i, (_, value_of) in enumerate(columns[:-1]):
+            values[i].append(value_of(rec, lang))
+        colours.append(table.kind.row_fill(rec))
     widths = sheet.edits.widths
     for i, (key, _) in enumerate(columns):
         col = start + i
@@ -165,8 +172,7 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
     plain = Style(border="box", wrap=True)
     styles: dict[str, Style] = {}
     bands: dict[str, tuple[int, int, str]] = {}  # one for each colour, shared by its rows
-    for n, (row, rec) in enumerate(records):
-        colour = table.kind.row_fill(rec)
+    for n, (row, colour) in enumerate(zip(rows, colours, strict=True)):
         if colour is not None:
             sheet.edits.row_fills[row] = bands.get(colour) or bands.setdefault(
                 colour, (table_cols.start, table_cols.stop - 1, colour))
