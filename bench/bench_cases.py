@@ -20,8 +20,18 @@ Cases (``--cases``, comma separated; all by default):
             openpyxl to colour the rows).
 
 Run from the repository root: ``python bench/bench_cases.py [--cases many,one,big]
-[--repeat 3] [--files 200] [--rows 10000]``. The children run this checkout (its root is put
-first on ``PYTHONPATH``). Record the ratios in bench/README.md.
+[--repeat 3] [--files 200] [--rows 10000] [--without-hypothesis]``. The children run this
+checkout (its root is put first on ``PYTHONPATH``). Record the ratios in bench/README.md.
+
+The package's bytecode is compiled first (``compileall``, into its ``__pycache__`` folders, which
+git ignores), as ``pip install`` does: a machine with ``PYTHONDONTWRITEBYTECODE=1`` (this one)
+would otherwise compile every module of the tool from source in every process (about 70 ms),
+while pandas and pandera, installed, start from their bytecode.
+
+``--without-hypothesis``: the children run as a user's install does (``pip install .``, without
+the test extra): a development machine has hypothesis installed, and pandera imports it at the
+first validation (about 90 ms); a stub package that refuses to import takes its place, for every
+process measured alike.
 """
 
 from __future__ import annotations
@@ -138,11 +148,11 @@ class Run:
     """The processes of one run, measured in turns (A B A B...), so a slow moment of the
     machine falls on every process alike."""
 
-    def __init__(self, repeat: int) -> None:
+    def __init__(self, repeat: int, hide: Path | None = None) -> None:
         self.repeat = repeat
         self.env = {**os.environ,
                     "PYTHONPATH": os.pathsep.join(
-                        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+                        str(p) for p in (hide, ROOT, os.environ.get("PYTHONPATH")) if p)}
         self.results: dict[str, tuple[float, float]] = {}
 
     def time(self, commands: dict[str, list[str]]) -> None:
@@ -227,6 +237,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--inputs", type=Path, help="reuse the inputs built in this folder")
+    parser.add_argument("--without-hypothesis", action="store_true",
+                        help="run the children as a user's install (no hypothesis)")
     args = parser.parse_args()
     if args.build is not None:
         build(args.build, args.files, args.rows)
@@ -236,9 +248,17 @@ def main() -> None:
         inputs = args.inputs or Path(tmp) / "in"
         if not (inputs / "one.xlsx").exists():
             build_inputs(inputs, args.files, args.rows if "big" in cases else 0)
+        subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "workbook_tools")], check=True)
+        hide = None
+        if args.without_hypothesis:
+            hide = Path(tmp) / "hide"
+            (hide / "hypothesis").mkdir(parents=True)
+            (hide / "hypothesis" / "__init__.py").write_text(
+                'raise ImportError("hidden by bench_cases.py --without-hypothesis")\n')
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
-              f"median of {args.repeat} runs")
-        run = Run(args.repeat)
+              f"median of {args.repeat} runs"
+              + (", hypothesis hidden (a user's install)" if hide else ""))
+        run = Run(args.repeat, hide)
         for case in cases:
             CASES[case](run, inputs, Path(tmp) / "out")
 

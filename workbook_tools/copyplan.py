@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import textfit
@@ -40,6 +41,12 @@ class Overlay:
 
     fill: str | None = None  # applied only when the cell has no fill of its own
     border: str | None = None  # "mark": always applied
+
+
+@lru_cache(maxsize=64)
+def _band(fill: str) -> Overlay:
+    """A row colour's overlay (one object for each colour: a large sheet has one per cell)."""
+    return Overlay(fill=fill)
 
 
 @dataclass
@@ -68,7 +75,7 @@ class SheetEdits:
         if band is None or not band[0] <= col <= band[1]:
             return own
         if own is None:
-            return Overlay(fill=band[2])
+            return _band(band[2])
         return Overlay(own.fill or band[2], own.border)
 
     def overlaid(self) -> set[tuple[int, int]]:
@@ -128,6 +135,18 @@ LINK_COLOR = "FF0563C1"
 HEADER = Style(bold=True, fill=HEADER_FILL, border="box", wrap=True)
 
 
+# A report's cells share their styles (a Summary lists every high risk of a large register).
+@lru_cache(maxsize=256)
+def _cell_style(bold: bool, size: float | None, fill: str | None, border: str | None,
+                color: str | None) -> Style:
+    return Style(bold=bold, size=size, fill=fill, border=border, wrap=True, color=color)
+
+
+@lru_cache(maxsize=256)
+def _filler_style(fill: str | None, border: str | None) -> Style:
+    return Style(fill=fill, border=border)
+
+
 class SheetWriter:
     """Appends rows to a new sheet of the copy, laid out as a report: every row gets the height
     its wrapped texts need in their columns (:mod:`~workbook_tools.textfit`), a value may span
@@ -165,11 +184,10 @@ class SheetWriter:
         for i, v in enumerate(values):
             span = spans[i] if spans and i < len(spans) else 1
             fill = fills[i] if fills and i < len(fills) else None
-            cells.append((v, Style(bold=bold, size=size, fill=fill, border=border, wrap=True,
-                                   color=color)))
+            cells.append((v, _cell_style(bold, size, fill, border, color)))
             if span > 1:
                 # the covered cells carry the border, so a merged box is drawn whole
-                filler = Style(fill=fill, border=border) if fill or border else None
+                filler = _filler_style(fill, border) if fill or border else None
                 cells.extend([(None, filler)] * (span - 1))
                 self.sheet.merges.append((r, col, r, col + span - 1))
             if v is not None and str(v) != "":

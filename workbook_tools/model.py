@@ -15,7 +15,7 @@ nothing edits it afterwards (a copy's findings make a new report, :meth:`FileRep
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
@@ -346,9 +346,22 @@ class Table:
 
     def records(self) -> list[tuple[int, dict[str, Any]]]:
         """(Excel row, the row's values by column key), in order."""
+        return list(self.iter_records())
+
+    def iter_records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """:meth:`records` one at a time (a large table's rows are never all dictionaries at
+        once)."""
         frame = self.frame
-        rows: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
-        return [(int(r), rec) for r, rec in zip(frame.index, rows, strict=True)]
+        # by column, then zipped: the values of to_dict("records") (the same Python types),
+        # without its pass over every cell of the text columns
+        names = frame.columns.tolist()
+        if not names:
+            yield from ((int(r), {}) for r in frame.index)
+            return
+        lists: dict[str, list[Any]] = frame.to_dict("list")  # type: ignore[assignment]
+        rows = zip(*[lists[n] for n in names], strict=True)
+        for r, values in zip(frame.index, rows, strict=True):
+            yield int(r), dict(zip(names, values, strict=True))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ This module imports nothing of the package.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 #: points per line of an 11-point font, leading included
 LINE_POINTS = 15.0
 #: the default font size the estimate is made for
@@ -46,21 +48,38 @@ def char_width(ch: str) -> float:
 def text_width(text: str, *, bold: bool = False, size: float | None = None) -> float:
     """The width of one line of ``text`` in "0" widths of the default font."""
     scale = (size or BASE_SIZE) / BASE_SIZE * (1.08 if bold else 1.0)
-    return sum(char_width(ch) for ch in text) * scale
+    return _width(text) * scale
+
+
+# The same texts and words come back in every row and every file: each is weighed once (the
+# caches are bounded; the sums are the same, added in the same order).
+@lru_cache(maxsize=4096)
+def _width(text: str) -> float:
+    return sum(char_width(ch) for ch in text)
+
+
+@lru_cache(maxsize=8192)
+def _word_width(word: str) -> float:
+    return sum(char_width(ch) for ch in word)
 
 
 def lines_needed(text: object, width: float, *, bold: bool = False,
                  size: float | None = None) -> int:
     """How many lines ``text`` takes, wrapped word by word in a column ``width`` characters
     wide (the width of a merged range is the sum of its columns')."""
+    return _lines_needed(str(text), width, bold, size)
+
+
+@lru_cache(maxsize=4096)
+def _lines_needed(text: str, width: float, bold: bool, size: float | None) -> int:
     room = max(width * FILL - PADDING, 1.0)
     scale = (size or BASE_SIZE) / BASE_SIZE * (1.08 if bold else 1.0)
     space = char_width(" ") * scale
     total = 0
-    for paragraph in str(text).split("\n"):
+    for paragraph in text.split("\n"):
         lines, used = 1, 0.0
         for word in paragraph.split(" "):
-            w = sum(char_width(ch) for ch in word) * scale
+            w = _word_width(word) * scale
             if used and used + space + w <= room:
                 used += space + w
                 continue

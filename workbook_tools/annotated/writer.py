@@ -144,19 +144,24 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
                     *[f.row for f in table.findings if f.row]])
     columns = [*table.kind.computed_columns, ("col.findings", lambda r, lang: None)]
     start = sheet.free_columns(layout.last_column + 2, range(header, last_row + 1), len(columns))
-    values: dict[tuple[int, int], Any] = {}
-    records = list(table.records())
-    for i, (_, value_of) in enumerate(columns[:-1]):
-        for row, rec in records:
-            values[(row, start + i)] = value_of(rec, lang)
+    # in one pass over the records (one row's dictionary at a time): the rows, their colours
+    # and each computed column's values
+    rows: list[int] = []
+    colours: list[str | None] = []
+    values: list[list[Any]] = [[] for _ in columns[:-1]]
+    for row, rec in table.iter_records():
+        rows.append(row)
+        for i, (_, value_of) in enumerate(columns[:-1]):
+            values[i].append(value_of(rec, lang))
+        colours.append(table.kind.row_fill(rec))
     widths = sheet.edits.widths
     for i, (key, _) in enumerate(columns):
         col = start + i
         if i == len(columns) - 1:
             widths[col] = FINDINGS_WIDTH
         else:
-            longest = max([textfit.text_width(str(v)) for (_, c), v in values.items()
-                           if c == col and v is not None] or [0.0])
+            longest = max([textfit.text_width(str(v)) for v in values[i] if v is not None]
+                          or [0.0])
             widths[col] = min(max(longest + 2, COMPUTED_WIDTH[0]), COMPUTED_WIDTH[1])
         widths[col] = max(widths[col], textfit.width_for_words(messages.text(key, lang),
                                                               bold=True))
@@ -168,13 +173,16 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
                                                  bold=True))
     table_cols = range(layout.first_column + 1, layout.last_column + 2)
     plain = Style(border="box", wrap=True)
-    for row, rec in records:
-        colour = table.kind.row_fill(rec)
+    styles: dict[str, Style] = {}
+    bands: dict[str, tuple[int, int, str]] = {}  # one for each colour, shared by its rows
+    for n, (row, colour) in enumerate(zip(rows, colours, strict=True)):
         if colour is not None:
-            sheet.edits.row_fills[row] = (table_cols.start, table_cols.stop - 1, colour)
-        style = Style(border="box", wrap=True, fill=colour) if colour else plain
-        for i in range(len(columns) - 1):
-            value = values[(row, start + i)]
+            sheet.edits.row_fills[row] = bands.get(colour) or bands.setdefault(
+                colour, (table_cols.start, table_cols.stop - 1, colour))
+        style = (styles.get(colour) or styles.setdefault(
+            colour, Style(border="box", wrap=True, fill=colour))) if colour else plain
+        for i, column in enumerate(values):
+            value = column[n]
             sheet.put(row, start + i, value, style)
             if value is not None:
                 sheet.need(row, textfit.height_needed(value, widths[start + i]))

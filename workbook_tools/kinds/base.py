@@ -57,7 +57,6 @@ class BaseKind:
     """Defaults: no analysis of its own, no measures, no cross-check, no extra sheets."""
 
     name: str = ""
-    parsers: Mapping[str, Callable[[Cell], Any]] = {}
     computed_columns: Sequence[Column] = ()
     #: the fields of a row in the JSON document, in order ("row" is the Excel row)
     json_fields: tuple[str, ...] = ("row",)
@@ -69,6 +68,11 @@ class BaseKind:
 
     def __repr__(self) -> str:
         return f"<table kind {self.name}>"
+
+    @property
+    def parsers(self) -> Mapping[str, Callable[[Cell], Any]]:
+        """Parsers of the kind's own column types (none by default)."""
+        return {}
 
     def analyse(self, frame: pd.DataFrame, layout: Layout, sheet: str,
                 options: Options) -> list[Finding]:

@@ -180,7 +180,9 @@ class RegisterKind(BaseKind):
         high = Level.HIGH
         out.text(t("summary.high_risks", lang), bold=True)
         frame = table.frame
-        high_rows = frame[frame["level"] == high.value]  # only these become records
+        # only these rows, only these columns
+        high_rows = frame[[c for c in ("cases", "function", "section") if c in frame.columns]][
+            frame["level"] == high.value]
         rows = list(zip(high_rows.index, high_rows.to_dict("records"), strict=True))
         if not rows:
             out.text(t("summary.no_high", lang))

@@ -31,6 +31,7 @@ def _schema_dir() -> Path:
     return here.parent / "schemas"
 
 
+@cache  # read once per process: the vocabularies are five views of one file (read only)
 def _load(name: str) -> dict[str, Any]:
     with (_schema_dir() / f"{name}.toml").open("rb") as fh:
         return tomllib.load(fh)

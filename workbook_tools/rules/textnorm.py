@@ -94,12 +94,21 @@ def fold_lookalikes(text: str) -> str:
     return _WORD.sub(_fold_word, text)
 
 
+# Quotes, dashes and the Kyrgyz letters' other code points in one table (no key of one is a
+# value of the other, so one pass is the two in turn).
+_FOLD_CHARS = {**_PUNCT, **_KYRGYZ_VARIANTS}
+# The Latin letters that _fold_word replaces: a text without any has no look-alike to fold.
+_LOOKALIKE = re.compile("[" + "".join(map(chr, _LATIN_TO_CYRILLIC)) + "]")
+
+
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """The comparison key of a word or header: what the meaning does not depend on, removed."""
-    text = clean(text).translate(_PUNCT).translate(_KYRGYZ_VARIANTS)
-    text = _WORD.sub(_fold_word, text)
-    text = _MULTISPACE.sub(" ", text.lower()).strip(" .,;:-")
-    return text
+    """The comparison key of a word or header: what the meaning does not depend on, removed.
+    Cached: headers and vocabulary words come back in every file."""
+    text = clean(text).translate(_FOLD_CHARS)
+    if _LOOKALIKE.search(text) and _CYRILLIC.search(text):
+        text = _WORD.sub(_fold_word, text)
+    return _MULTISPACE.sub(" ", text.lower()).strip(" .,;:-")
 
 
 def loose(text: str) -> str:

@@ -94,25 +94,36 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: the columns a check reads besides the one it is attached to: a wide check (``None``) the
+#: ones it compares
+READS: dict[str, Callable[[TableFormat, str], tuple[str, ...]]] = {
+    "reason.missing": lambda fmt, key: (key, f"{_follows(fmt, key)}_raw"),
+    "level.mismatch": lambda fmt, key: (key, "probability", "harm"),
+}
+
 #: schemas built so far, by (format, the columns a table has): a batch of files of one format
 #: builds each schema once. The format is kept with it (its id is the key).
-_SCHEMAS: dict[tuple[int, frozenset[str]], tuple[TableFormat, pa.DataFrameSchema]] = {}
+_SCHEMAS: dict[tuple[int, frozenset[str]],
+               tuple[TableFormat, pa.DataFrameSchema, frozenset[str]]] = {}
 
 
-def schema_for(fmt: TableFormat, layout: Layout) -> pa.DataFrameSchema:
+def schema_for(fmt: TableFormat, layout: Layout) -> tuple[pa.DataFrameSchema, frozenset[str]]:
     """:func:`build_schema`, built once per process for each format and set of columns."""
     key = (id(fmt), frozenset(layout.columns))
     cached = _SCHEMAS.get(key)
     if cached is None or cached[0] is not fmt:
-        cached = _SCHEMAS[key] = (fmt, build_schema(fmt, layout))
-    return cached[1]
+        cached = _SCHEMAS[key] = (fmt, *build_schema(fmt, layout))
+    return cached[1], cached[2]
 
 
-def build_schema(fmt: TableFormat, layout: Layout) -> pa.DataFrameSchema:
+def build_schema(fmt: TableFormat,
+                 layout: Layout) -> tuple[pa.DataFrameSchema, frozenset[str]]:
     """The pandera schema for the columns this table has (it depends on nothing else of the
-    layout: :func:`schema_for` reuses it)."""
+    layout: :func:`schema_for` reuses it), and the columns its checks read: pandera is given
+    only these (a wide check's failures are reported for every column of the frame)."""
     columns: dict[str, list[pa.Check]] = {}
     wide: list[pa.Check] = []
+    reads: set[str] = set()
     for spec in fmt.checks:
         needs = NEEDS.get(spec.code, ())
         if any(n not in layout.columns for n in needs):
@@ -125,28 +136,31 @@ def build_schema(fmt: TableFormat, layout: Layout) -> pa.DataFrameSchema:
             target, check = CHECKS[spec.code](fmt, key, f"{spec.code}{SEP}{key}")
             if target is None:
                 wide.append(check)
+                reads.update(READS[spec.code](fmt, key))
             else:
                 columns.setdefault(target, []).append(check)
-    return pa.DataFrameSchema(
+                reads.add(target)
+    schema = pa.DataFrameSchema(
         {name: pa.Column(nullable=True, checks=checks) for name, checks in columns.items()},
         checks=wide,
         strict=False,
         coerce=False,
     )
+    return schema, frozenset(reads)
 
 
 def validate(
     df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str
 ) -> list[Finding]:
     """Run the table's checks; every failing cell becomes a finding."""
-    frame = df.copy(deep=False)  # only the score columns are replaced, in this frame alone
-    for spec in fmt.columns:
-        if spec.type == "score" and spec.key in frame:
-            frame[spec.key] = pd.array(
-                [None if v is None or pd.isna(v) else int(v) for v in frame[spec.key]],
-                dtype="Int64",
-            )
-    schema = schema_for(fmt, layout)
+    schema, reads = schema_for(fmt, layout)
+    scores = {spec.key for spec in fmt.columns if spec.type == "score"}
+    # a frame of the columns the checks read, in the table's order; the scores as integers
+    frame = pd.DataFrame({
+        name: pd.array([None if v is None or pd.isna(v) else int(v) for v in df[name]],
+                       dtype="Int64") if name in scores else df[name]
+        for name in df.columns if name in reads
+    }, index=df.index)
     try:
         schema.validate(frame, lazy=True)
         return []

@@ -275,7 +275,7 @@ class Copier(Package):
     def _new_sheet(self, new: NewSheet, workbook: str) -> None:
         assert self.styles is not None
         part = self.free_name("xl/worksheets/sheet{}.xml")
-        self.replace[part] = new_sheet_xml(new, self.styles).encode("utf-8")
+        self.replace[part] = new_sheet_xml(new, self.styles)
         rid = new_rel_id(self.wb_rels)
         self.wb_rels.append(Rel(rid, RT_WORKSHEET, posixpath.relpath(part, "xl")))
         self.types.override(part, CT_WORKSHEET)

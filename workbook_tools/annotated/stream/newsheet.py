@@ -11,9 +11,11 @@ from .styles import Styles
 from .xmltext import XML_DECL, esc, esc_attr
 
 
-def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
-    """The worksheet part of ``new``; its cell formats are added to ``styles``."""
-    rows: list[str] = []
+def new_sheet_xml(new: NewSheet, styles: Styles) -> bytes:
+    """The worksheet part of ``new``, as UTF-8; its cell formats are added to ``styles``.
+    Each row is encoded as it is made (a large register's Summary lists every high risk: its
+    text is never held twice)."""
+    rows: list[bytes] = []
     max_col = 0
     for r, cells in enumerate(new.rows, start=1):
         height = new.heights.get(r)
@@ -27,7 +29,7 @@ def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
             out.append(cell_xml(a1(r, c), xf, v))
             max_col = max(max_col, c)
         if out or height:
-            rows.append(row_tag + "".join(out) + "</row>")
+            rows.append((row_tag + "".join(out) + "</row>").encode("utf-8"))
     for _r, c in new.links:
         max_col = max(max_col, c)
     max_row = max([len(new.rows), *(r for r, _ in new.links)], default=0)
@@ -40,7 +42,8 @@ def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
         parts.append("<cols>" + "".join(
             f'<col min="{c}" max="{c}" width="{float(w):g}" customWidth="1"/>'
             for c, w in sorted(new.widths.items())) + "</cols>")
-    parts.append("<sheetData>" + "".join(rows) + "</sheetData>")
+    head = "".join(parts).encode("utf-8")
+    parts = []
     if new.merges:
         parts.append(f'<mergeCells count="{len(new.merges)}">' + "".join(
             f'<mergeCell ref="{range_ref(*m)}"/>' for m in new.merges) + "</mergeCells>")
@@ -50,7 +53,8 @@ def new_sheet_xml(new: NewSheet, styles: Styles) -> str:
             for (r, c), loc in sorted(new.links.items())) + "</hyperlinks>")
     parts.append(page_xml(new.page))
     parts.append("</worksheet>")
-    return "".join(parts)
+    return b"".join([head, b"<sheetData>", *rows, b"</sheetData>",
+                     "".join(parts).encode("utf-8")])
 
 
 def page_xml(page: Page) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
@@ -21,6 +22,9 @@ from .xmltext import drop_attr, esc, get_attr, set_attr
 
 #: how many rows go out in one piece
 ROWS_PER_CHUNK = 500
+#: how many distinct (cell attributes, overlay) pairs are remembered (a hostile sheet may
+#: give every cell attributes of its own)
+MAX_RESTYLED = 4096
 
 _ROW_B = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.DOTALL)
 _ROW_R_B = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
@@ -31,6 +35,8 @@ _CELL_S = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
 _CELL_FAST = re.compile(r"""<c\b(?:\s+r="([A-Z]{1,3})(\d+)")?([^>]*?)(?:/>|>(.*?)</c>)""",
                         re.DOTALL)
 _C_START = re.compile(r"<c\b([^>]*?)(/?>)")
+#: a column's letters, worked out once per column
+_letters = lru_cache(maxsize=1024)(column_letter)
 
 
 @dataclass(slots=True)
@@ -50,6 +56,9 @@ class Rows:
         self.job = job
         self.styles = styles
         self._overlays: dict[tuple[int, str | None, str | None], int] = {}
+        #: a staff cell's attributes with an overlay applied, by (attributes, overlay); ""
+        #: when the format stays
+        self._restyled: dict[tuple[str, Overlay], str] = {}
 
     def render(self) -> Iterator[bytes]:
         """The rows, as UTF-8: untouched rows as they were, changed ones decoded, edited and
@@ -146,16 +155,24 @@ class Rows:
                 raise StreamUnsupported(f"a cell of row {r} with the reference {letters}{digits}")
             col = column_number(letters)
             xml = cm.group(0)
+            own = True  # xml is the cell as the sheet has it
             if neutralise and body and "<f" in body:
                 text = self._neutralise(r, letters, attrs, body)
                 if text is not None:
                     cell = CELL.match(text)
                     assert cell is not None
                     xml, attrs, body = text, cell.group(1), cell.group(2)
+                    own = False
             if ops is not None:
                 op = ops.get(col)
                 if op is not None:
-                    xml = self._apply(r, col, attrs, body, op, xml)
+                    if op.has_value or op.overlay is None or not own:
+                        xml = self._apply(r, col, attrs, body, op, xml)
+                    else:  # most cells: a row colour over a staff cell
+                        new = self._restyle(attrs, op.overlay)
+                        if new:
+                            off = cm.start()
+                            xml = xml[:cm.start(3) - off] + new + xml[cm.end(3) - off:]
             where[col] = len(cells)
             cells.append((col, xml))
         if inner[pos:].strip():
@@ -189,6 +206,29 @@ class Rows:
             return row_attrs
         return set_attr(set_attr(row_attrs, "ht", f"{need:g}"), "customHeight", "1")
 
+    def _overlay_xf(self, base: int, overlay: Overlay) -> int:
+        key = (base, overlay.fill, overlay.border)
+        found = self._overlays.get(key)
+        if found is None:
+            assert self.styles is not None
+            found = self._overlays[key] = self.styles.overlay(base, overlay)
+        return found
+
+    def _restyle(self, attrs: str, overlay: Overlay) -> str:
+        """A staff cell's attributes with ``overlay`` applied (what :meth:`_apply` makes of
+        them, worked out once for each distinct pair); "" when its format stays."""
+        key = (attrs, overlay)
+        new = self._restyled.get(key)
+        if new is None:
+            sm = _CELL_S.search(attrs)
+            base = int(sm.group(1)) if sm else 0
+            xf = self._overlay_xf(base, overlay)
+            new = "" if xf == base else (_CELL_S.sub(f' s="{xf}"', attrs) if sm
+                                         else attrs.rstrip() + f' s="{xf}"')
+            if len(self._restyled) < MAX_RESTYLED:
+                self._restyled[key] = new
+        return new
+
     def _apply(self, r: int, col: int, attrs: str | None, body: str | None, op: Op,
                xml: str) -> str:
         """The cell at (r, col) with ``op`` applied; ``xml`` is its current text."""
@@ -199,21 +239,16 @@ class Rows:
         xf = base
         overlay = op.overlay
         if overlay is not None:
-            key = (base, overlay.fill, overlay.border)
-            found = self._overlays.get(key)
-            if found is None:
-                found = self._overlays[key] = styles.overlay(base, overlay)
-            xf = found
+            xf = self._overlay_xf(base, overlay)
         empty = not body or not ("<v" in body or "<is" in body or "<f" in body)
-        ref = f"{column_letter(col)}{r}"
         if op.has_value and empty:
             value = cell_value(op.value)
             xf = styles.style(xf, op.style, value[2] if value else None)
             if attrs is None and value is None and xf == 0:
                 return ""
-            return cell_xml(ref, xf, value)
+            return cell_xml(f"{_letters(col)}{r}", xf, value)
         if attrs is None:  # a cell that does not exist yet, for an overlay
-            return cell_xml(ref, xf, None) if xf else ""
+            return cell_xml(f"{_letters(col)}{r}", xf, None) if xf else ""
         if xf == base:
             return xml
         m = _C_START.match(xml)

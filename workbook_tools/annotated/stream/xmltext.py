@@ -4,6 +4,7 @@ attributes of a start tag, and decoding a part (UTF-8 only)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import unescape
 
 from ...ooxml import REL_NS
@@ -31,9 +32,19 @@ def esc_attr(text: str) -> str:
     return (esc(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
 
 
+@lru_cache(maxsize=256)
+def _get_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w:.-])" + re.escape(name) + _ATTR_VALUE)
+
+
+@lru_cache(maxsize=256)
+def _set_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(\s" + re.escape(name) + r")" + _ATTR_VALUE)
+
+
 def get_attr(tag: str, name: str) -> str | None:
     """The (unescaped) value of attribute ``name`` in the start tag text ``tag``."""
-    m = re.search(r"(?<![\w:.-])" + re.escape(name) + _ATTR_VALUE, tag)
+    m = _get_pattern(name).search(tag)
     if m is None:
         return None
     return unescape(m.group(1) if m.group(1) is not None else m.group(2))
@@ -41,7 +52,7 @@ def get_attr(tag: str, name: str) -> str | None:
 
 def set_attr(attrs: str, name: str, value: str) -> str:
     """``attrs`` (the attributes of a start tag) with ``name`` set to ``value``."""
-    pattern = re.compile(r"(\s" + re.escape(name) + r")" + _ATTR_VALUE)
+    pattern = _set_pattern(name)
     new = f' {name}="{esc_attr(value)}"'
     if pattern.search(attrs):
         return pattern.sub(lambda _m: new, attrs, count=1)

@@ -1,0 +1,76 @@
+"""Table.records (the rows the copy and the JSON are made from) gives exactly what pandas'
+``to_dict("records")`` gives: the same keys in the same order, the same values of the same
+Python types, whatever the columns' dtypes."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook_tools.kinds import KINDS
+from workbook_tools.model import Layout, Table
+
+INDEX = [5, 6, 8]
+
+#: column name -> its values (as a Series, so that the dtype is pandas' own choice)
+COLUMNS: list[tuple[str, Any]] = [
+    ("text", pd.Series(["Пара алуу", None, "  ички  "], index=INDEX, dtype=object)),
+    ("string dtype", pd.Series(["a", None, "б"], index=INDEX, dtype="string")),
+    ("float with NaN", pd.Series([1.0, math.nan, 2.5], index=INDEX)),
+    ("int64", pd.Series([1, 2, 3], index=INDEX)),
+    ("Int64 with NA", pd.Series([1, None, 3], index=INDEX, dtype="Int64")),
+    ("bool", pd.Series([True, False, True], index=INDEX)),
+    ("datetime64", pd.Series(pd.to_datetime(["2026-01-31", None, "2026-12-31"]), index=INDEX)),
+    ("dates as objects", pd.Series([date(2026, 3, 1), None, datetime(2026, 4, 1, 9)],
+                                   index=INDEX, dtype=object)),
+    ("numpy scalars as objects", pd.Series([np.int64(2), np.float64(1.5), np.bool_(True)],
+                                           index=INDEX, dtype=object)),
+    ("mixed objects", pd.Series([3, "Орточо", math.nan], index=INDEX, dtype=object)),
+    ("all missing", pd.Series([None, None, None], index=INDEX, dtype=object)),
+]
+
+
+def _table(frame: pd.DataFrame) -> Table:
+    layout = Layout(kind="register", header_row=2, header_rows=1, columns={}, first_column=0,
+                    last_column=0)
+    return Table("Тизмек", KINDS[0], layout, frame)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if a is pd.NA or a is pd.NaT:
+        return a is b
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+@pytest.mark.parametrize(("name", "series"), COLUMNS, ids=[c[0] for c in COLUMNS])
+def test_records_give_what_to_dict_gives(name: str, series: pd.Series) -> None:
+    frame = pd.DataFrame({"section": ["1", "1", "2"], name: series, "level": ["high", None, "low"]},
+                         index=pd.Index(INDEX, name="row"))
+    expected = frame.to_dict("records")
+    got = _table(frame).records()
+    assert [row for row, _ in got] == INDEX
+    assert all(isinstance(row, int) for row, _ in got)
+    for (_, rec), want in zip(got, expected, strict=True):
+        assert list(rec) == list(want)
+        for key in want:
+            assert _same(rec[key], want[key]), (key, rec[key], want[key])
+
+
+def test_every_column_together_and_no_rows() -> None:
+    frame = pd.DataFrame(dict(COLUMNS), index=pd.Index(INDEX, name="row"))
+    got = [rec for _, rec in _table(frame).records()]
+    for rec, want in zip(got, frame.to_dict("records"), strict=True):
+        assert list(rec) == list(want)
+        assert all(_same(rec[k], want[k]) for k in want)
+    assert _table(frame.iloc[0:0]).records() == []
+    assert _table(pd.DataFrame(index=pd.Index(INDEX, name="row"))).records() == [
+        (5, {}), (6, {}), (8, {})]
