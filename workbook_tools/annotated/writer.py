@@ -15,13 +15,11 @@ Outputs are written atomically (:func:`save_atomic`).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring
 
 from .. import messages, ooxml, textfit
+from ..atomic import save_atomic
 from ..copyplan import ERROR_COLOR, HEADER, WARNING_COLOR, CopyPlan, Overlay, SheetEdits, Style
 from ..errors import RejectedFile
 from ..model import FileReport, Finding, Grid, Options, Table, warning
@@ -246,29 +245,6 @@ def plan_copy(report: FileReport, findings: tuple[Finding, ...], options: Option
     for table in report.tables:
         plan.new_sheets.extend(table.kind.extra_sheets(table, options, free_title))
     return plan
-
-
-# --- saving ---------------------------------------------------------------------------------------
-
-
-def save_atomic(write: Callable[[Path], Any], target: Path) -> Any:
-    """Run ``write(temporary path)`` and rename the result to ``target``: no half-written file
-    is ever visible under ``target``'s name."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the copy from colleagues
-    try:
-        result = write(Path(tmp))
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return result
 
 
 #: Formats whose copy LibreOffice first converts to .xlsx, where it is installed, so that the

@@ -23,8 +23,6 @@ the output's name.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +31,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from .. import messages
+from ..atomic import save_atomic
 from ..kinds.plan import STATUS_FILL
 from ..model import Level, Options
 from ..rules import matrix
@@ -454,11 +453,9 @@ def write_consolidated(cons: Consolidation, target: str | Path,
     """Write the consolidated workbook to ``target`` (atomically); returns its path. Raises
     ``OSError`` (or xlsxwriter's own error) when it cannot be written."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~consolidate.", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        book = Workbook(tmp, WORKBOOK_OPTIONS)
+
+    def write(tmp: Path) -> None:
+        book = Workbook(str(tmp), WORKBOOK_OPTIONS)
         w = _Writer(cons, book, options, target.name)
         w.units()
         if w.admins:
@@ -473,11 +470,6 @@ def write_consolidated(cons: Consolidation, target: str | Path,
         w.changes()
         w.meta()
         book.close()
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    save_atomic(write, target)
     return target

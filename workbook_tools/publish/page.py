@@ -11,8 +11,6 @@ legend; on a phone each row is shown as a card, every value with its column's na
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -22,6 +20,7 @@ from typing import Any
 import jinja2
 
 from .. import messages
+from ..atomic import save_atomic
 from ..model import Level
 from ..rules import matrix
 from ..rules.formats import table_format
@@ -138,13 +137,5 @@ def write_page(sel: Selection, target: str | Path, lang: str, day: date) -> Writ
     be written."""
     target = Path(target)
     html = render(sel, lang, day)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(html)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    save_atomic(lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"), target)
     return WrittenPage(target, sum(len(p.rows) for p in sel.parts))

@@ -12,9 +12,7 @@ workbook with LibreOffice.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import messages, textfit
+from ..atomic import save_atomic
 from ..consolidate.xlsx import MAX_TEXT, WORKBOOK_OPTIONS, rgb
 from ..model import Level
 from ..rules import matrix
@@ -234,12 +233,10 @@ def write_sheets(sel: Selection, target: str | Path, lang: str) -> Written:
     """The assessment sheets of every register's rows in ``sel``, written (atomically) to
     ``target``. Raises ``OSError`` when it cannot be written."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    count = 0
-    try:
-        book = Workbook(tmp, WORKBOOK_OPTIONS)
+
+    def write(tmp: Path) -> int:
+        count = 0
+        book = Workbook(str(tmp), WORKBOOK_OPTIONS)
         formats = _Formats(book)
         footer = messages.text("page.footer", lang)
         for part in sel.registers:
@@ -249,11 +246,9 @@ def write_sheets(sel: Selection, target: str | Path, lang: str) -> Written:
                 _print_setup(ws, target.name, footer)
                 _sheet(_Page(ws, formats), sel, part, row, rec, count, lang)
         book.close()
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Written(target, count)
+        return count
+
+    return Written(target, save_atomic(write, target))
 
 
 def to_pdf(xlsx: Path, target: Path) -> Path:
@@ -262,12 +257,5 @@ def to_pdf(xlsx: Path, target: Path) -> Path:
     from ..read.libreoffice import converted
 
     with converted(xlsx, "pdf") as pdf:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        try:
-            shutil.copyfile(pdf, tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_atomic(lambda tmp: shutil.copyfile(pdf, tmp), target)
     return target

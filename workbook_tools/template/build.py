@@ -13,8 +13,6 @@ instructions; a hidden list sheet the drop-downs take their values from.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +24,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from .. import messages, textfit
+from ..atomic import save_atomic
 from ..kinds.plan import STATUS_FILL
 from ..model import DEFAULT_RESIDUAL_RULE, Level, ResidualRule
 from ..rules import matrix
@@ -485,12 +484,10 @@ def build_template(kind: str, target: str | Path, *, lang: str = messages.DEFAUL
     if kind not in COLUMNS:
         raise ValueError(kind)
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     spec = TemplateSpec(kind, lang, unit, residual, tuple(notes))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        book = Workbook(tmp, WORKBOOK_OPTIONS)
+
+    def write(tmp: Path) -> None:
+        book = Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties({"title": table_format(kind).title[lang],
                              "subject": f"workbook-tools template {kind}",
                              "keywords": "workbook-tools template"})
@@ -501,21 +498,9 @@ def build_template(kind: str, target: str | Path, *, lang: str = messages.DEFAUL
         w.instructions()
         book.worksheets_objs.sort(key=lambda s: s.hidden)  # the list sheet last
         book.close()
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    save_atomic(write, target)
     return target
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 __all__ = ["BLANK_ROWS", "Col", "Row", "build_template"]
