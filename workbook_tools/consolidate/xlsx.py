@@ -38,27 +38,31 @@ def rgb(argb: str) -> str:
 
 
 class Formats:
-    """The workbook's formats, each made once."""
+    """The workbook's formats, each made once (the consolidated workbook, the templates' and
+    the assessment sheets' writers share it)."""
 
-    def __init__(self, book: Workbook) -> None:
+    def __init__(self, book: Workbook, border_color: str = "#A6A6A6") -> None:
         self.book = book
+        self.border_color = border_color
         self._cache: dict[tuple[Any, ...], Format] = {}
 
     def get(self, *, bold: bool = False, fill: str | None = None, wrap: bool = True,
             border: bool = True, day: bool = False, size: float | None = None,
-            center: bool = False) -> Format:
-        key = (bold, fill, wrap, border, day, size, center)
+            center: bool = False, italic: bool = False) -> Format:
+        key = (bold, fill, wrap, border, day, size, center, italic)
         fmt = self._cache.get(key)
         if fmt is None:
             props: dict[str, Any] = {"valign": "top"}
             if bold:
                 props["bold"] = True
+            if italic:
+                props["italic"] = True
             if fill:
                 props.update(pattern=1, bg_color=fill)
             if wrap:
                 props["text_wrap"] = True
             if border:
-                props.update(border=1, border_color="#A6A6A6")
+                props.update(border=1, border_color=self.border_color)
             if day:
                 props["num_format"] = "dd.mm.yyyy"
             if size:

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import messages, textfit
 from ..atomic import save_atomic
-from ..consolidate.xlsx import MAX_TEXT, WORKBOOK_OPTIONS, rgb
+from ..consolidate.xlsx import MAX_TEXT, WORKBOOK_OPTIONS, Formats, rgb
 from ..model import Level
 from ..rules import matrix
 from ..rules.formats import table_format
@@ -53,40 +52,11 @@ def _score(v: Any) -> int | None:
     return None
 
 
-@dataclass
-class _Formats:
-    book: Workbook
-
-    def __post_init__(self) -> None:
-        self._cache: dict[tuple[Any, ...], Format] = {}
-
-    def get(self, *, bold: bool = False, fill: str | None = None, border: bool = True,
-            size: float | None = None, italic: bool = False, center: bool = False) -> Format:
-        key = (bold, fill, border, size, italic, center)
-        fmt = self._cache.get(key)
-        if fmt is None:
-            props: dict[str, Any] = {"valign": "top", "text_wrap": True}
-            if bold:
-                props["bold"] = True
-            if italic:
-                props["italic"] = True
-            if fill:
-                props.update(pattern=1, bg_color=fill)
-            if border:
-                props.update(border=1, border_color="#808080")
-            if size:
-                props["font_size"] = size
-            if center:
-                props["align"] = "center"
-            fmt = self._cache[key] = self.book.add_format(props)
-        return fmt
-
-
 class _Page:
     """One worksheet written top to bottom: a row of label and value, a row of three cells, a
     line across; each row as tall as its texts need."""
 
-    def __init__(self, ws: Worksheet, formats: _Formats) -> None:
+    def __init__(self, ws: Worksheet, formats: Formats) -> None:
         self.ws = ws
         self.f = formats
         self.row = 0
@@ -237,7 +207,7 @@ def write_sheets(sel: Selection, target: str | Path, lang: str) -> Written:
     def write(tmp: Path) -> int:
         count = 0
         book = Workbook(str(tmp), WORKBOOK_OPTIONS)
-        formats = _Formats(book)
+        formats = Formats(book, border_color="#808080")
         footer = messages.text("page.footer", lang)
         for part in sel.registers:
             for row, rec in part.rows:
