@@ -128,7 +128,7 @@ METAVAR_KEYS = {
     "outbox": "help.metavar.folder", "archive": "help.metavar.folder",
     "rejected": "help.metavar.folder", "journal": "help.metavar.file",
     "log_file": "help.metavar.file", "interval": "help.metavar.seconds",
-    "consolidated": "help.metavar.file",
+    "consolidated": "help.metavar.file", "compare": "help.metavar.count",
     "source": "help.metavar.file", "kind": "help.metavar.kind", "unit_name": "help.metavar.name",
     "template_file": "help.metavar.file",
     "workbook": "help.metavar.workbook", "sheets_out": "help.metavar.file",

@@ -52,6 +52,10 @@ def _score(v: Any) -> int | None:
     return None
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class _Page:
     """One worksheet written top to bottom: a row of label and value, a row of three cells, a
     line across; each row as tall as its texts need."""
@@ -159,7 +163,9 @@ def _sheet(page: _Page, sel: Selection, part: Part, row: int, rec: dict[str, Any
               messages.level_name(stated, lang) if isinstance(stated, str)
               else said(rec.get("stated_level_raw")))
     control = rec.get("control")
-    page.pair(label("control"), messages.level_name(control, lang) if isinstance(control, str)
+    word = f"word.control.{control}"  # "высокая" эффективность, not the level "высокий"
+    page.pair(label("control"), _capital(messages.text(word, lang))
+              if isinstance(control, str) and messages.has(word)
               else said(rec.get("control_raw")))
     word, fill = level(rec.get("residual_level"))
     page.pair(messages.text("col.residual", lang), word, fill=fill, bold_value=True)
