@@ -169,8 +169,9 @@ class PlanKind(BaseKind):
         head = out.row
         out.line(t("plan.number", lang), t("plan.task", lang), t("plan.activity", lang),
                  t("plan.deadline", lang), t("plan.expected", lang), t("plan.responsible", lang),
-                 t("yearly.status", lang), t("yearly.done_note", lang), t("yearly.indicators", lang),
-                 t("yearly.delay", lang), bold=True, fills=[HEADER_FILL] * 10, border="box")
+                 t("yearly.status", lang), t("yearly.done_note", lang),
+                 t("yearly.indicators", lang), t("yearly.delay", lang), bold=True,
+                 fills=[HEADER_FILL] * 10, border="box")
         section: Any = None
         shown = 0
         for _, rec in table.records():
