@@ -18,7 +18,7 @@ from tests.test_plan import make_plan
 from workbook_tools import Options, analyse, messages, score_file
 from workbook_tools.cli import main
 from workbook_tools.inputs import expand_paths
-from workbook_tools.rules.days import parse_day, show_day
+from workbook_tools.rules.days import parse_day
 from workbook_tools.rules.plan import count_names
 
 # --- 1, 2: folders, patterns, and the tool's own outputs ------------------------------------
@@ -97,7 +97,7 @@ def test_days_as_people_write_them(text: str, day: date | None) -> None:
 
 
 def test_a_day_is_shown_as_people_write_it() -> None:
-    assert show_day(date(2027, 2, 1)) == "01.02.2027"
+    assert messages.day_text(date(2027, 2, 1)) == "01.02.2027"
 
 
 @pytest.mark.parametrize("as_of", ["25.11.2026", "2026-11-25"])

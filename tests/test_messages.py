@@ -127,3 +127,23 @@ def test_every_finding_has_a_text_and_a_title() -> None:
     assert len(codes) > 20
     assert sorted(c for c in codes if c not in CATALOGUE) == []
     assert sorted(c for c in codes if f"title.{c}" not in CATALOGUE) == []
+
+
+@pytest.mark.parametrize(
+    ("day", "lang", "table", "sentence"),
+    [
+        ((2026, 11, 25), "ky", "25.11.2026", "2026-жылдын 25-ноябры"),
+        ((2026, 11, 25), "ru", "25.11.2026", "25 ноября 2026 г."),
+        ((2026, 11, 25), "en", "25.11.2026", "25 November 2026"),
+        ((2027, 2, 1), "ky", "01.02.2027", "2027-жылдын 1-февралы"),
+        ((2027, 4, 8), "ky", "08.04.2027", "2027-жылдын 8-апрели"),
+        ((2027, 6, 5), "ky", "05.06.2027", "2027-жылдын 5-июну"),
+        ((2027, 3, 1), "ru", "01.03.2027", "1 марта 2027 г."),
+    ],
+)
+def test_dates_as_people_write_them(day: tuple[int, int, int], lang: str, table: str,
+                                    sentence: str) -> None:
+    from datetime import date
+
+    assert messages.day_text(date(*day)) == table
+    assert messages.long_date(date(*day), lang) == sentence

@@ -177,7 +177,8 @@ def test_scored_plan_has_status_colours_summary_and_yearly_report(plan: Path,
         "7.Мониторинг жана баалоо"]
     assert yearly["A1"].value == messages.text("yearly.title", "ky", year=2025)
     texts = [r[0] for r in cells if isinstance(r[0], str)]
-    assert any("01.02.2026" in t for t in texts)  # due by 1 February of N+1
+    # due by 1 February of N+1, said as a date is said in a sentence
+    assert any("2026-жылдын 1-февралы" in t for t in texts)
     assert messages.text("yearly.prepared", "ky") in texts  # signature lines
     assert rows[2][6] == messages.text("status.overdue", "ky")
     assert rows[0][4] == "Толуктоолор" and rows[0][5] == "айыл өкмөтү"

@@ -43,24 +43,25 @@ def _text(row: tuple[Any, ...], index: dict[str, int], first: str, second: str) 
     return str(v) if v is not None else ""
 
 
-def _risks(units: list[Any]) -> dict[Key, list[tuple[str, str, str, Any]]]:
+def _keyed(units: list[Any], rows: str, index: dict[str, int], first: str, second: str,
+           value: str) -> dict[Key, list[tuple[str, str, str, Any]]]:
+    """Each unit's rows (``rows``: "risks" or "activities") by unit and folded text (its
+    ``first`` column, else ``second``), with the ``value`` compared between two rounds."""
     out: dict[Key, list[tuple[str, str, str, Any]]] = defaultdict(list)
     for u in units:
-        for r in u.risks:
-            text = _text(r, RISK_INDEX, "cases", "function")
+        for r in getattr(u, rows):
+            text = _text(r, index, first, second)
             key = (unit_key(u.administration), unit_key(u.unit), unit_key(text))
-            out[key].append((u.administration, u.unit, text, r[RISK_INDEX["level"]]))
+            out[key].append((u.administration, u.unit, text, r[index[value]]))
     return out
+
+
+def _risks(units: list[Any]) -> dict[Key, list[tuple[str, str, str, Any]]]:
+    return _keyed(units, "risks", RISK_INDEX, "cases", "function", "level")
 
 
 def _activities(units: list[Any]) -> dict[Key, list[tuple[str, str, str, Any]]]:
-    out: dict[Key, list[tuple[str, str, str, Any]]] = defaultdict(list)
-    for u in units:
-        for r in u.activities:
-            text = _text(r, ACTIVITY_INDEX, "activity", "task")
-            key = (unit_key(u.administration), unit_key(u.unit), unit_key(text))
-            out[key].append((u.administration, u.unit, text, r[ACTIVITY_INDEX["status"]]))
-    return out
+    return _keyed(units, "activities", ACTIVITY_INDEX, "activity", "task", "status")
 
 
 def compare(before: Loaded, units: list[UnitSummary]) -> Changes:

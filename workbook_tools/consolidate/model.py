@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..rules.matrix import MATRIX_LEVELS
+from ..rules.plan import STATUSES
 from .names import unit_key
 
 #: The columns of a risk row, in the order the worker gives them and the Risks sheet writes them.
@@ -36,10 +38,7 @@ ACTIVITY_FIELDS: tuple[str, ...] = (
 RISK_INDEX = {k: i for i, k in enumerate(RISK_FIELDS)}
 ACTIVITY_INDEX = {k: i for i, k in enumerate(ACTIVITY_FIELDS)}
 
-#: The parts of a unit's submission; a newer file replaces an older one part by part.
-PARTS = ("register", "plan")
-LEVELS = ("high", "medium", "low")
-STATUSES = ("overdue", "due_soon", "on_track", "ongoing", "done", "no_deadline")
+LEVELS: tuple[str, ...] = tuple(lv.value for lv in MATRIX_LEVELS)
 
 
 @dataclass

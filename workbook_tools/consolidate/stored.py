@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import messages
-from ..model import Book, Grid
+from ..model import Book, Grid, Level
+from ..rules import matrix
 from ..rules.formats import table_format
+from ..rules.plan import STATUSES
 from .model import ACTIVITY_FIELDS, RISK_FIELDS, Loaded, UnitFile
 from .names import unit_key
 
@@ -61,15 +63,18 @@ def header(key: str, kind: str, lang: str) -> str:
 # --- words read back ---------------------------------------------------------------------------
 
 
+#: every level code a stored workbook may hold
+LEVEL_CODES = tuple(lv.value for lv in Level)
+
+
 @cache
 def _words() -> dict[str, dict[str, str]]:
     levels = {unit_key(messages.level_name(code, lang)): code
-              for code in ("zero", "low", "medium", "high") for lang in messages.LANGS}
-    measures = {unit_key(messages.text(f"measure_short.{code}", lang)): f"measure.{code}"
-                for code in ("zero", "low", "medium", "high") for lang in messages.LANGS}
+              for code in LEVEL_CODES for lang in messages.LANGS}
+    measures = {unit_key(messages.text(key.replace("measure.", "measure_short."), lang)): key
+                for key in matrix.MEASURE_KEY.values() for lang in messages.LANGS}
     statuses = {unit_key(messages.text(f"status.{s}", lang)): s
-                for s in ("overdue", "due_soon", "on_track", "ongoing", "done", "no_deadline")
-                for lang in messages.LANGS}
+                for s in STATUSES for lang in messages.LANGS}
     return {"level": levels, "residual_level": levels, "measure": measures, "status": statuses}
 
 

@@ -35,7 +35,14 @@ from ..atomic import save_atomic
 from ..kinds.plan import STATUS_FILL
 from ..model import Level, Options
 from ..rules import matrix
-from .model import ACTIVITY_FIELDS, RISK_FIELDS, RISK_INDEX, Consolidation, UnitSummary
+from .model import (
+    ACTIVITY_FIELDS,
+    LEVELS,
+    RISK_FIELDS,
+    RISK_INDEX,
+    Consolidation,
+    UnitSummary,
+)
 from .stored import META_SHEET, UNIT_FIELDS, header, meta_rows
 from .xlsx import WORKBOOK_OPTIONS, Formats, Sheet, rgb, row_height
 
@@ -111,7 +118,7 @@ class _Writer:
         self.heading(s, "cons.sheet.units")
         rows = [[_unit_value(u, k) for k in keys] for u in self.cons.units]
         first = s.row
-        level_cols = {keys.index(k): _LEVEL_FILL[k] for k in ("high", "medium", "low")}
+        level_cols = {keys.index(k): _LEVEL_FILL[k] for k in LEVELS}
         overdue = keys.index("overdue")
         errors = keys.index("errors")
 
@@ -173,7 +180,7 @@ class _Writer:
         if last < first:
             return
         levels = self.book.add_chart({"type": "bar", "subtype": "stacked"})
-        for k in ("high", "medium", "low"):
+        for k in LEVELS:
             col = keys.index(k)
             levels.add_series({
                 "name": messages.level_name(k, lang),
@@ -235,7 +242,7 @@ class _Writer:
             s.row += 1
         s.gap()
         s.title(_t("cons.heatmap.units", lang))
-        keys = ["unit", "high", "medium", "low", "unscored"]
+        keys = ["unit", *LEVELS, "unscored"]
         if self.admins:
             keys = ["administration", *keys]
             s.widths = [16.0, 24.0, 12.0, 12.0, 12.0, 12.0]
@@ -245,7 +252,7 @@ class _Writer:
         first = s.row + 1
         s.table("LevelsByUnit", [header(k, "register", lang) for k in keys], rows)
         last = first + max(len(rows), 1) - 1
-        for k in ("high", "medium", "low"):
+        for k in LEVELS:
             c = keys.index(k)
             ws.conditional_format(first, c, last, c, {
                 "type": "2_color_scale", "min_color": "#FFFFFF", "max_color": _LEVEL_FILL[k]})
@@ -418,7 +425,7 @@ class _Writer:
 
 
 #: The counts of the Units sheet that add up (its totals row, the administrations' sheet).
-_SUMMED = ("rows", "high", "medium", "low", "unscored", "errors", "warnings", "activities",
+_SUMMED = ("rows", *LEVELS, "unscored", "errors", "warnings", "activities",
            "overdue", "due_soon", "done")
 
 
@@ -441,7 +448,7 @@ def _unit_value(u: UnitSummary, key: str) -> Any:
         return len(u.activities)
     if key in ("errors", "warnings"):
         return getattr(u, key)
-    if key in ("high", "medium", "low", "unscored"):
+    if key in (*LEVELS, "unscored"):
         return u.levels()[key]
     if key in ("overdue", "due_soon", "done"):
         return u.statuses()[key]

@@ -162,7 +162,8 @@ class PlanKind(BaseKind):
         out = SheetWriter(sheet, lang)
         out.text(t("yearly.title", lang, year=year), bold=True, size=13)
         out.text(t("yearly.to", lang))
-        out.text(t("yearly.due", lang, date=messages.day_text(date(year + 1, 2, 1))))
+        # said in a sentence: "2027-жылдын 1-февралы", "до 1 февраля 2027 г."
+        out.text(t("yearly.due", lang, date=messages.long_date(date(year + 1, 2, 1), lang)))
         out.text(t("yearly.source", lang, file=table.source_name, sheet=table.sheet,
                    date=messages.day_text(options.day)))
         out.gap()

@@ -17,7 +17,7 @@ from ..rules.scoring import score_frame
 from .base import BaseKind, level_text, plain, say_hidden
 
 #: The levels a register's rows are coloured by, highest first.
-SHOWN_LEVELS = (Level.HIGH, Level.MEDIUM, Level.LOW)
+SHOWN_LEVELS = matrix.MATRIX_LEVELS
 
 
 def _score(v: Any) -> int | None:

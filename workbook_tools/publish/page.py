@@ -36,7 +36,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "level", "residual_level", "measures"),
     "plan": ("number", "task", "activity", "deadline", "expected", "responsible", "funding"),
 }
-SHOWN_LEVELS = (Level.HIGH, Level.MEDIUM, Level.LOW)
+SHOWN_LEVELS = matrix.MATRIX_LEVELS
 
 
 @cache

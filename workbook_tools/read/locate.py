@@ -78,12 +78,6 @@ def unheaded_findings(grid: Grid, layout: Layout, recs: Sequence[Record],
     ]
 
 
-def find_layout(grid: Grid, fmt: TableFormat, merges: MergeMap) -> Layout | None:
-    """The best header row of ``fmt`` in the sheet, or None when there is no such table."""
-    found = find_layouts(grid, [fmt], merges)
-    return found[0] if found else None
-
-
 def unheaded_columns(grid: Grid, layout: Layout, rows: Sequence[int],
                      merges: MergeMap) -> list[tuple[int, int, Cell]]:
     """Columns of the table with no header but data in its rows (Excel rows ``rows``):

@@ -22,7 +22,3 @@ def parse_day(text: str) -> date | None:
     except ValueError:
         return None
 
-
-def show_day(day: date) -> str:
-    """A day as people write it: 25.11.2026."""
-    return f"{day.day:02d}.{day.month:02d}.{day.year}"

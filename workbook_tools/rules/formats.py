@@ -47,14 +47,6 @@ class ColumnSpec:
     group: str | None = None
     follows: str | None = None
 
-    def match_strength(self, folded_header: str) -> int:
-        """Length of the longest match entry fully contained in the header (0: no match)."""
-        best = 0
-        for entry in self.match:
-            if all(fragment in folded_header for fragment in entry):
-                best = max(best, sum(len(f) for f in entry))
-        return best
-
 
 @dataclass(frozen=True)
 class CheckSpec:

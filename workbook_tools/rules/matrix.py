@@ -30,6 +30,11 @@ CATEGORY_BY_SUM: dict[int, Level] = {
 LEVEL_ORDER: tuple[Level, ...] = (Level.ZERO, Level.LOW, Level.MEDIUM, Level.HIGH)
 
 #: Point 6: the management measure required for each level (message keys, see messages.py).
+#: The levels the matrix gives (table 4), highest first: how summaries, legends and pages list
+#: them.
+MATRIX_LEVELS: tuple[Level, ...] = tuple(sorted(set(CATEGORY_BY_SUM.values()),
+                                              key=LEVEL_ORDER.index, reverse=True))
+
 MEASURE_KEY: dict[Level, str] = {
     Level.ZERO: "measure.zero",
     Level.LOW: "measure.low",

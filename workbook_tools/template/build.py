@@ -307,7 +307,7 @@ class _Writer:
         if self.scored:
             col = letter(self.pos["stated_level"])
             shades = [(messages.level_name(lv, self.lang), matrix.LEVEL_FILL[lv])
-                      for lv in (Level.HIGH, Level.MEDIUM, Level.LOW)]
+                      for lv in matrix.MATRIX_LEVELS]
             marked = ("sum", "stated_level", "residual")
         else:
             col = letter(self.pos["state"])

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import messages
-from ..model import FileReport
+from ..model import FileReport, Level
+from ..rules.matrix import MATRIX_LEVELS
 from .journal import Drop, Journal
 
-LEVEL_ORDER = ("high", "medium", "low", "zero")
+#: how a submission's counts by level are said: the matrix's levels, highest first, then нөлдүк
+LEVEL_ORDER = tuple(lv.value for lv in (*MATRIX_LEVELS, Level.ZERO))
 
 
 def record(report: FileReport, lang: str) -> dict[str, Any]:
