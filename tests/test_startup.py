@@ -1,0 +1,165 @@
+"""Start-up (issue 14): the texts read by a fast reader that gives what tomllib gives, the tool's
+own process run without pandera's data-synthesis import, patterns compiled at first use.
+
+No timing is asserted here (``bench/bench_cases.py --cases one`` measures it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbook_tools import messages
+from workbook_tools.cli import main
+from workbook_tools.rules import deadline_words, deadlines
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_workbooks"
+
+# --- the texts' reader: the same result as tomllib, or tomllib itself ---------------------------
+
+#: (source, the fast reader takes it): every source here is read by ``read_toml`` as tomllib
+#: reads it (or raises as tomllib does); the ones it does not take go to tomllib.
+SOURCES = [
+    ('["a.b"]\nky = "x"\nru = "y"\n', True),
+    ('[word]\nky = "x"\n', True),
+    ('# a comment\n\n["a"]\n  ky  =  "x"   # after\n\n', True),
+    ('["a"]\r\nky = "x"\r\n', True),
+    ('["a"]\nky = "x"', True),  # no newline at the end
+    ('["a"]\nky = ""\n', True),
+    ('["a"]\nky = "a \\"quoted\\" \\\\ back\\nnew\\tline"\n', True),
+    ('["a"]\nky = "# not a comment"\n', True),
+    ('["Кыргызча «сөз»"]\nky = "Тизмек — «{column}» ✓"\n', True),
+    ('[ "a" ]\nky = "x"\n', True),
+    ('["a"]\nky = "tab\tinside"\n', True),
+    ("", True),
+    ("# only a comment\n", True),
+    # forms the fast reader leaves to tomllib (a valid TOML file read the same)
+    ('[a.b]\nky = "x"\n', False),  # a dotted table is a nested table
+    ('["a"]\nky = \'literal\'\n', False),
+    ('["a"]\nky = """multi\nline"""\n', False),
+    ('["a"]\nn = 3\n', False),
+    ('["a"]\nky = "\\u0416"\n', False),
+    ('["a"]\nky = "x"\n["a".b]\nky = "y"\n', False),
+    ('top = "x"\n', False),
+    ('[[text]]\nen = "x"\n', False),
+    ('["a"]\nky.x = "x"\n', False),
+    ('["a\\u0041"]\nky = "x"\n', False),
+]
+#: not TOML: tomllib raises, and so does the reader
+INVALID = [
+    '["a"]\nky = "x"\nky = "y"\n',  # a key twice
+    '["a"]\nky = "x"\n["a"]\nru = "y"\n',  # a table twice
+    '["a"]\n[a]\n',  # the same table, quoted and bare
+    '["a"]\nky = "x" "y"\n',
+    '["a"]\nky = "bad \\q escape"\n',
+    '["a"]\nky = "control \x01"\n',
+    '["a"]\nky = "x" # control \x01\n',
+    '["a"]\nky = "unclosed\n',
+    '["a"\nky = "x"\n',
+    '["a"]\nky = "x"\rru = "y"\n',
+]
+
+
+@pytest.mark.parametrize(("source", "fast"), SOURCES, ids=range(len(SOURCES)))
+def test_the_texts_reader_gives_what_tomllib_gives(tmp_path: Path, source: str,
+                                                   fast: bool) -> None:
+    expected = tomllib.loads(source)
+    simple = messages.parse_simple_toml(source)
+    assert (simple is not None) is fast
+    if simple is not None:
+        assert simple == expected
+        assert list(simple) == list(expected)
+    path = tmp_path / "t.toml"
+    path.write_bytes(source.encode())
+    assert messages.read_toml(path) == expected
+
+
+@pytest.mark.parametrize("source", INVALID, ids=range(len(INVALID)))
+def test_the_texts_reader_refuses_what_tomllib_refuses(tmp_path: Path, source: str) -> None:
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(source)
+    assert messages.parse_simple_toml(source) is None
+    path = tmp_path / "t.toml"
+    path.write_bytes(source.encode())
+    with pytest.raises(tomllib.TOMLDecodeError):
+        messages.read_toml(path)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "workbook_tools" / "texts").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_every_texts_file_is_read_fast_and_as_tomllib_reads_it(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert messages.parse_simple_toml(source) == tomllib.loads(source)
+
+
+# --- the tool's own process ---------------------------------------------------------------------
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+
+
+def test_the_process_validates_as_the_library_does_without_importing_hypothesis() -> None:
+    """``workbook-tools`` (:func:`workbook_tools.cli.run`) leaves pandera's data synthesis
+    out: the same findings as :data:`~workbook_tools.cli.main` called in this process, which
+    keeps its hypothesis."""
+    files = [str(SAMPLES / "dostuk_apparat_register.xlsx"),
+             str(SAMPLES / "mektep_register_ru.xlsx")]
+    args = ["validate", *files, "--json", "--as-of", "25.11.2026", "--plan",
+            str(SAMPLES / "dostuk_action_plan.xlsx")]
+    probe = ("import sys\nfrom workbook_tools.cli import run\n"
+             f"sys.argv = ['workbook-tools', *{args!r}]\n"
+             "try:\n    run()\nexcept SystemExit as e:\n    code = e.code\n"
+             "print('\\nMODULES:', 'hypothesis' in sys.modules,"
+             " any(v is None for v in sys.modules.values()), code)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=_env(), check=True, cwd=ROOT)
+    document, _, tail = proc.stdout.rpartition("\nMODULES:")
+    hypothesis_imported, none_in_modules, code = tail.split()
+    assert (hypothesis_imported, none_in_modules) == ("False", "False")
+
+    here = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert int(code) == here.exit_code
+    assert json.loads(document) == json.loads(here.output)
+
+
+def test_python_m_runs_the_process_entry_point(tmp_path: Path) -> None:
+    """``python -m workbook_tools.cli`` and the ``workbook-tools`` script both go through
+    :func:`~workbook_tools.cli.run`."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'workbook-tools = "workbook_tools.cli:run"' in text
+    out = subprocess.run([sys.executable, "-m", "workbook_tools.cli", "score",
+                          str(SAMPLES / "mektep_register_ru.xlsx"), "--out", str(tmp_path),
+                          "--lang", "en"],
+                         capture_output=True, text=True, env=_env(), cwd=ROOT)
+    assert out.returncode in (0, 1), out.stderr
+    assert (tmp_path / "mektep_register_ru.scored.xlsx").exists()
+
+
+def test_a_process_that_has_hypothesis_keeps_it() -> None:
+    probe = ("import sys, hypothesis\nfrom workbook_tools.cli import run\n"
+             "sys.argv = ['workbook-tools', '--version']\n"
+             "try:\n    run()\nexcept SystemExit:\n    pass\n"
+             "import hypothesis.strategies\nprint('OK', len(sys.meta_path))")
+    pytest.importorskip("hypothesis")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=_env(), check=True).stdout
+    assert "OK" in out
+
+
+# --- patterns compiled at first use -------------------------------------------------------------
+
+def test_deadline_patterns_are_built_once() -> None:
+    assert deadline_words.word_rules() is deadline_words.word_rules()
+    assert deadline_words.recurring() is deadline_words.recurring()
+    assert deadlines._period_rules() is deadlines._period_rules()
+    assert len(deadlines._period_rules()) == len(deadlines._PERIOD_RULES)
+    assert deadlines.parse_deadline("III квартал 2026 г.").due_end is not None
