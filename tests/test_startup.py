@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import tomllib
@@ -18,7 +20,9 @@ from click.testing import CliRunner
 
 from workbook_tools import messages
 from workbook_tools.cli import main
-from workbook_tools.rules import deadline_words, deadlines
+from workbook_tools.read import header
+from workbook_tools.rules import deadline_words, deadlines, textnorm
+from workbook_tools.rules.formats import KINDS, TableFormat, table_format
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
@@ -163,3 +167,74 @@ def test_deadline_patterns_are_built_once() -> None:
     assert deadlines._period_rules() is deadlines._period_rules()
     assert len(deadlines._period_rules()) == len(deadlines._PERIOD_RULES)
     assert deadlines.parse_deadline("III квартал 2026 г.").due_end is not None
+
+
+# --- the header matcher: the same columns as one pattern of every fragment gave ----------------
+
+class _PatternMatcher:
+    """The matcher before issue 14's start-up work (one lookahead pattern of every fragment,
+    each column's entries all tried), kept as the reference the fast one must agree with."""
+
+    def __init__(self, formats: list[TableFormat]) -> None:
+        frags = {f for fmt in formats for spec in fmt.columns for e in spec.match for f in e}
+        frags |= {f for fmt in formats for e in fmt.bare_reason for f in e}
+        ordered = sorted(frags, key=lambda f: (-len(f), f))
+        self.pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))")
+        self.inside = {f: frozenset(g for g in ordered if g in f) for f in ordered}
+
+    def fragments(self, folded: str) -> frozenset[str]:
+        hits: set[str] = set()
+        for m in self.pattern.finditer(folded):
+            hits |= self.inside[m.group(1)]
+        return frozenset(hits)
+
+    def columns(self, fmt: TableFormat, folded: str) -> tuple[tuple[int, str, bool], ...]:
+        found = self.fragments(folded)
+        out = []
+        for spec in fmt.columns:
+            best, own, generic = 0, False, 0
+            for entry in spec.match:
+                if all(f in found for f in entry):
+                    best = max(best, sum(len(f) for f in entry))
+                    if any(f not in header.GENERIC for f in entry):
+                        own = True
+                    else:
+                        generic += 1
+            if best:
+                out.append((best, spec.key, own or generic >= 2))
+        return tuple(out)
+
+    def bare_reason(self, fmt: TableFormat, folded: str) -> bool:
+        found = self.fragments(folded)
+        return any(all(f in found for f in e) for e in fmt.bare_reason)
+
+
+def _sample_texts() -> list[str]:
+    import python_calamine
+
+    texts: set[str] = set()
+    for path in sorted(SAMPLES.glob("*.xlsx")) + sorted(SAMPLES.glob("*.ods")):
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            for row in book.get_sheet_by_name(name).to_python()[:header.HEADER_SEARCH_ROWS]:
+                texts.update(v for v in row if isinstance(v, str))
+    return sorted(texts)
+
+
+def test_the_header_matcher_agrees_with_the_pattern_of_every_fragment() -> None:
+    formats = [table_format(k) for k in KINDS]
+    fast, reference = header.Matcher(formats), _PatternMatcher(formats)
+    frags = sorted(reference.inside)
+    texts = [textnorm.fold(t) for t in _sample_texts()]
+    texts += ["", " ", "x", *frags, *(f[:-1] for f in frags), *(f[1:] for f in frags)]
+    texts += [" ".join(pair) for pair in zip(frags, reversed(frags), strict=True)]
+    texts += ["".join(frags[i:i + 3]) for i in range(0, len(frags), 2)]
+    texts += [" ".join(sorted(header.GENERIC)), "cases and situations", "level of control"]
+    rng = random.Random(14)
+    texts += [" ".join(rng.sample(frags, rng.randint(1, 5))) for _ in range(500)]
+    assert len(texts) > 1000
+    for text in texts:
+        assert fast.fragments(text) == reference.fragments(text), text
+        for fmt in formats:
+            assert fast.columns(fmt, text) == reference.columns(fmt, text), (fmt.kind, text)
+            assert fast.bare_reason(fmt, text) == reference.bare_reason(fmt, text), text
