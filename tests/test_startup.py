@@ -113,8 +113,8 @@ def _env() -> dict[str, str]:
 
 def test_the_process_validates_as_the_library_does_without_importing_hypothesis() -> None:
     """``workbook-tools`` (:func:`workbook_tools.cli.run`) leaves pandera's data synthesis
-    out: the same findings as :data:`~workbook_tools.cli.main` called in this process, which
-    keeps its hypothesis."""
+    out and freezes the collector at its exit: the same findings and exit code as
+    :data:`~workbook_tools.cli.main` called in this process, which keeps both."""
     files = [str(SAMPLES / "dostuk_apparat_register.xlsx"),
              str(SAMPLES / "mektep_register_ru.xlsx")]
     args = ["validate", *files, "--json", "--as-of", "25.11.2026", "--plan",
@@ -122,13 +122,15 @@ def test_the_process_validates_as_the_library_does_without_importing_hypothesis(
     probe = ("import sys\nfrom workbook_tools.cli import run\n"
              f"sys.argv = ['workbook-tools', *{args!r}]\n"
              "try:\n    run()\nexcept SystemExit as e:\n    code = e.code\n"
+             "import gc\n"
              "print('\\nMODULES:', 'hypothesis' in sys.modules,"
-             " any(v is None for v in sys.modules.values()), code)")
+             " any(v is None for v in sys.modules.values()), gc.get_freeze_count() > 0, code)")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           env=_env(), check=True, cwd=ROOT)
     document, _, tail = proc.stdout.rpartition("\nMODULES:")
-    hypothesis_imported, none_in_modules, code = tail.split()
+    hypothesis_imported, none_in_modules, frozen, code = tail.split()
     assert (hypothesis_imported, none_in_modules) == ("False", "False")
+    assert frozen == "True"  # the exit skips the collector's passes over what is left
 
     here = CliRunner().invoke(main, args, catch_exceptions=False)
     assert int(code) == here.exit_code

@@ -423,10 +423,21 @@ class _Unavailable:
 
 
 def run() -> None:
-    """The tool as a process: ``workbook-tools ...`` and ``python -m workbook_tools.cli ...``."""
+    """The tool as a process: ``workbook-tools ...`` and ``python -m workbook_tools.cli ...``.
+
+    When the command is done (``main`` exits through ``SystemExit``), every object left is
+    moved out of the garbage collector's sight (:func:`gc.freeze`): the interpreter's exit then
+    skips its full collections over the objects pandas, numpy and pandera made at import
+    (80-100 ms of a 0.6 s run); modules are still cleared, files flushed and closed, ``atexit``
+    handlers run. For this process only: a program calling :data:`main` keeps its collector."""
     if "hypothesis" not in sys.modules:  # already imported: this process is not only the tool's
         sys.meta_path.insert(0, _Unavailable())
-    main()
+    try:
+        main()
+    finally:
+        import gc
+
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
