@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -56,6 +55,8 @@ def _click_table(lang: str) -> dict[str, str | tuple[str, str]]:
     """Click's English texts -> ``lang``'s (a pair for a singular/plural entry)."""
     if lang == "en":
         return {}
+    import tomllib  # not for every run: only a run in ky or ru says click's words
+
     with CLICK_TEXTS.open("rb") as f:
         entries = tomllib.load(f)["text"]
     table: dict[str, str | tuple[str, str]] = {}

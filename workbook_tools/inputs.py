@@ -104,10 +104,18 @@ def _compiled(code: str, more: bool) -> re.Pattern[str]:
     return re.compile(f"(?:{_pattern(code)}){'.*' if more else ''}", re.DOTALL)
 
 
+@cache
+def _starts(code: str) -> tuple[str, ...]:
+    """How the text begins in each language (up to its first ``{x}``): a cell beginning
+    otherwise cannot match, and is let go without compiling the pattern (most workbooks)."""
+    return tuple(re.split(r"\{\w+\}", messages.text(code, lang))[0] for lang in messages.LANGS)
+
+
 def _is_own(grid: Grid) -> bool:
     for signature in _SIGNATURES:
         if all(isinstance(v := grid.value(r, c), str)
-               and _compiled(code, more).fullmatch(v.strip())
+               and (text := v.strip()).startswith(_starts(code))
+               and _compiled(code, more).fullmatch(text)
                for r, c, code, more in signature):
             return True
     return False

@@ -9,8 +9,8 @@ A register or a plan is recognised only by a header row:
   tables ("Level", "Function", "Task", "Control", "Cases", "Activity") count only beside them;
 * at least one data row follows the header.
 
-Each distinct header text is folded and matched once against one precompiled pattern of the
-fragments of every kind (:class:`Matcher`, cached), the search stays in the first
+Each distinct header text is folded and matched once against the fragments of every kind
+(:class:`Matcher`, cached), the search stays in the first
 :data:`HEADER_SEARCH_ROWS` rows and in rows holding enough short texts, and the layouts of all
 kinds come out of one pass over the sheet.
 """
@@ -51,59 +51,107 @@ def is_header_text(text: str) -> bool:
             and len(_SENTENCE_END.findall(stripped)) <= 1)
 
 
+#: One way of naming a column: (the column's position in its format, the fragments that must all
+#: be in the header, their length together, whether one of them is the kind's own word).
+_Entry = tuple[int, tuple[str, ...], int, bool]
+
+
 class Matcher:
-    """The header fragments of every kind in one pattern; each distinct text is matched once."""
+    """The header fragments of every kind; each distinct text is matched once.
+
+    A text's fragments are found by substring search (``in``, faster than one pattern of every
+    fragment and nothing to compile); a column's ways of being named are indexed by their
+    first fragment, so a text is compared only with the entries its fragments can complete
+    (most texts of a sheet, the data under the header, hold none)."""
 
     def __init__(self, formats: Sequence[TableFormat]) -> None:
         self.formats = tuple(formats)
         frags = {f for fmt in self.formats for spec in fmt.columns for e in spec.match for f in e}
         frags |= {f for fmt in self.formats for e in fmt.bare_reason for f in e}
-        ordered = sorted(frags, key=lambda f: (-len(f), f))
-        # a lookahead at each position: every fragment starting there is found (the longest,
-        # and through ``inside`` the shorter ones it begins with)
-        self.pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))")
-        self.inside = {f: frozenset(g for g in ordered if g in f) for f in ordered}
+        self.fragment_list = tuple(sorted(frags, key=lambda f: (-len(f), f)))
         self._found: dict[str, frozenset[str]] = {}
+        # kind -> first fragment -> entries; and the entries with no fragment (always met)
+        self._index: dict[str, tuple[dict[str, list[_Entry]], list[_Entry]]] = {
+            fmt.kind: _index(fmt) for fmt in self.formats
+        }
         # kind -> folded text -> ((strength, key, own), ...)
         self._columns: dict[str, dict[str, tuple[tuple[int, str, bool], ...]]] = {
             fmt.kind: {} for fmt in self.formats
         }
+        # kind -> folded text -> a bare justification header ("Негиздеме")
+        self._bare: dict[str, dict[str, bool]] = {fmt.kind: {} for fmt in self.formats}
 
     def fragments(self, folded: str) -> frozenset[str]:
+        """Every fragment found in ``folded``."""
         found = self._found.get(folded)
         if found is None:
-            hits: set[str] = set()
-            for m in self.pattern.finditer(folded):
-                hits |= self.inside[m.group(1)]
-            found = frozenset(hits)
+            found = frozenset(f for f in self.fragment_list if f in folded)
             if len(self._found) > 100_000:
                 self._found.clear()
             self._found[folded] = found
         return found
 
     def columns(self, fmt: TableFormat, folded: str) -> tuple[tuple[int, str, bool], ...]:
-        """The columns of ``fmt`` the header text names: (strength, key, in its own words)."""
+        """The columns of ``fmt`` the header text names: (strength, key, in its own words);
+        in the order of ``fmt.columns``. A column is named by its longest entry whose
+        fragments are all in the text; in its own words when one such entry holds a word
+        that is not :data:`GENERIC`, or two entries of generic words do."""
         memo = self._columns[fmt.kind]
         hit = memo.get(folded)
         if hit is None:
             found = self.fragments(folded)
-            out = []
-            for spec in fmt.columns:
-                best, own, generic = 0, False, 0
-                for entry in spec.match:
-                    if all(f in found for f in entry):
-                        best = max(best, sum(len(f) for f in entry))
-                        if any(f not in GENERIC for f in entry):
-                            own = True
-                        else:
-                            generic += 1
-                if best:
-                    out.append((best, spec.key, own or generic >= 2))
-            hit = tuple(out)
+            by_first, always = self._index[fmt.kind]
+            met: dict[int, list[int]] = {}  # position -> [best, own, generic]
+            for f in found:
+                for entry in by_first.get(f, ()):
+                    _met(met, entry, found)
+            for entry in always:
+                _met(met, entry, found)
+            hit = tuple((best, fmt.columns[i].key, bool(own) or generic >= 2)
+                        for i, (best, own, generic) in sorted(met.items()) if best)
             if len(memo) > 100_000:
                 memo.clear()
             memo[folded] = hit
         return hit
+
+    def bare_reason(self, fmt: TableFormat, folded: str) -> bool:
+        """The text is a bare justification header of ``fmt``."""
+        memo = self._bare[fmt.kind]
+        said = memo.get(folded)
+        if said is None:
+            found = self.fragments(folded)
+            said = any(all(f in found for f in e) for e in fmt.bare_reason)
+            if len(memo) > 100_000:
+                memo.clear()
+            memo[folded] = said
+        return said
+
+
+def _index(fmt: TableFormat) -> tuple[dict[str, list[_Entry]], list[_Entry]]:
+    by_first: dict[str, list[_Entry]] = {}
+    always: list[_Entry] = []
+    for i, spec in enumerate(fmt.columns):
+        for e in spec.match:
+            entry = (i, tuple(e), sum(len(f) for f in e), any(f not in GENERIC for f in e))
+            if e:
+                by_first.setdefault(e[0], []).append(entry)
+            else:
+                always.append(entry)
+    return by_first, always
+
+
+def _met(met: dict[int, list[int]], entry: _Entry, found: frozenset[str]) -> None:
+    i, frags, length, own = entry
+    if not all(f in found for f in frags):
+        return
+    m = met.get(i)
+    if m is None:
+        m = met[i] = [0, 0, 0]
+    m[0] = max(m[0], length)
+    if own:
+        m[1] = 1
+    else:
+        m[2] += 1
 
 
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}
@@ -140,8 +188,7 @@ def _assign(texts: dict[int, str], fmt: TableFormat,
     if fmt.bare_reason:
         by_col = {c: k for k, c in columns.items()}
         for c in sorted(texts):
-            found = m.fragments(texts[c])
-            if c in used or not any(all(f in found for f in e) for e in fmt.bare_reason):
+            if c in used or not m.bare_reason(fmt, texts[c]):
                 continue
             left = max((x for x in texts if x < c), default=None)
             left_key = by_col.get(left) if left is not None else None
@@ -154,12 +201,14 @@ def _assign(texts: dict[int, str], fmt: TableFormat,
     return columns, own_keys
 
 
-def _is_table(fmt: TableFormat, columns: dict[str, int], own: set[str], context: bool) -> bool:
+def _is_table(fmt: TableFormat, columns: dict[str, int], own: set[str],
+              context: Callable[[], bool]) -> bool:
+    """``context()``: a header of the row speaks of corruption (asked only when it decides)."""
     if len(columns) < fmt.min_header_matches:
         return False
     alternatives = KEY_COLUMNS.get(fmt.kind, tuple((k,) for k in fmt.key_columns))
     for keys in alternatives:
-        if all(k in columns for k in keys) and (keys[0] in own or context):
+        if all(k in columns for k in keys) and (keys[0] in own or context()):
             return True
     return False
 
@@ -212,7 +261,10 @@ def find_layouts(grid: Grid, formats: Sequence[TableFormat],
         if len(raw) < need:
             continue
         texts = {c: textnorm.fold(t) for c, t in raw.items()}
-        context = any(w in t for t in texts.values() for w in _OWN_CONTEXT)
+
+        def context(texts: dict[int, str] = texts) -> bool:
+            return any(w in t for t in texts.values() for w in _OWN_CONTEXT)
+
         for fmt in formats:
             columns, own = _assign(texts, fmt, m)
             if not _is_table(fmt, columns, own, context):

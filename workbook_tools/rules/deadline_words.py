@@ -7,10 +7,13 @@ token (``q``, ``hy``, ``m7``, ``yr``...). The grammar that reads the tokens is
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # --- phrases, taken out or rewritten before the words are read ------------------------------------
 
-RECURRING = re.compile(
+#: The patterns are compiled at their first use (a plan table), not when the module is
+#: imported: every run imports it (the template's formulas do), few read a deadline (5 ms).
+_RECURRING = (
     r"\b(?:"
     + "|".join(
         (
@@ -41,19 +44,14 @@ RECURRING = re.compile(
 
 #: How often a recurring phrase says the activity repeats, tried in order (anything else
 #: recurring is yearly): ``continuous`` has no due day of its own (постоянно, туруктуу).
-RECURRENCE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), every)
-    for pattern, every in (
+_RECURRENCE: tuple[tuple[str, str], ...] = (
         (r"квартал|ежекварт|quarter", "quarter"),
         (r"^ай|ежемес|month", "month"),
         (r"туруктуу|узгултуксуз|дайыма|постоянн|ongoing|permanent|continu", "continuous"),
-    )
 )
 
 # (pattern, replacement) applied in order to the normalised text.
-PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
+_PHRASES: tuple[tuple[str, str], ...] = (
         (r"\bне (?:позднее|позже)\b", " до "),
         (r"\b(?:not|no) later than\b", " by "),
         (r"\b(?:в течение|на протяжении|начиная)\b", " "),
@@ -62,8 +60,23 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # the report "of the year after the reporting year" is due on that day every year
         (r"\bотчеттук жыл(?:дан|дын)? кийинки жыл\w*", " "),
         (r"\b(?:года,? )?следующ\w+ за отч[её]тным(?: годом)?", " "),
-    )
 )
+
+
+@cache
+def recurring() -> re.Pattern[str]:
+    """The recurring phrases ("ежегодно", "жыл сайын", "quarterly"...)."""
+    return re.compile(_RECURRING)
+
+
+@cache
+def recurrence() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), every) for pattern, every in _RECURRENCE)
+
+
+@cache
+def phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in _PHRASES)
 
 # --- words ----------------------------------------------------------------------------------------
 
@@ -135,6 +148,9 @@ def _month_rules() -> tuple[tuple[str, str], ...]:
     return tuple(rules)
 
 
-WORDS = tuple((re.compile(p), c) for p, c in _WORD_TABLE + _month_rules())
+@cache
+def word_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each word's pattern and its canonical token, tried in order."""
+    return tuple((re.compile(p), c) for p, c in _WORD_TABLE + _month_rules())
 
 # --- tokens ---------------------------------------------------------------------------------------

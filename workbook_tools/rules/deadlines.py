@@ -65,6 +65,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from . import deadline_words as words
 from . import textnorm
@@ -113,7 +114,14 @@ def _normalise(text: str) -> str:
     return text.lower().translate(textnorm.LOOSE_LETTERS)
 
 
-_TOKEN = re.compile(
+# The patterns below are compiled at their first use (a plan table), not at import: every
+# run imports this module (the template's formulas do), few read a deadline.
+@cache
+def _token() -> re.Pattern[str]:
+    return re.compile(_TOKEN, re.VERBOSE)
+
+
+_TOKEN = (
     r"""
      (?P<dmy>(?<![0-9])(?P<d1>[0-9]{1,2})[./](?P<m1>[0-9]{1,2})[./](?P<y1>[0-9]{4})(?![0-9]))
     |(?P<iso>(?<![0-9])(?P<y2>[0-9]{4})-(?P<m2>[0-9]{1,2})-(?P<d2>[0-9]{1,2})(?![0-9])
@@ -124,8 +132,7 @@ _TOKEN = re.compile(
     |(?P<dash>-)
     |(?P<space>\s+)
     |(?P<other>.)
-    """,
-    re.VERBOSE,
+    """
 )
 _IGNORED_PUNCTUATION = set(".,;:()[]{}\"'«»“”„‘’`/\\")
 
@@ -143,7 +150,7 @@ def _word(word: str) -> str:
         return str(words.ROMAN[word])
     if word in words.ORDINAL_WORDS:
         return words.ORDINAL_WORDS[word]
-    for pattern, canon in words.WORDS:
+    for pattern, canon in words.word_rules():
         if pattern.fullmatch(word):
             return canon
     return "?"
@@ -152,7 +159,7 @@ def _word(word: str) -> str:
 def _raw_tokens(text: str) -> list[_Raw]:
     raws: list[_Raw] = []
     spaced = False
-    for m in _TOKEN.finditer(text):
+    for m in _token().finditer(text):
         kind = m.lastgroup
         if kind is None:  # pragma: no cover - every alternative has a name
             continue
@@ -325,9 +332,7 @@ _DM = r"(?P<d>[0-9]{1,2}) m(?P<m>[0-9]{1,2})"
 _MD = r"m(?P<m>[0-9]{1,2}) (?P<d>[0-9]{1,2})"
 
 # Canonical form of a single period -> its builder. Tried in order; the first full match wins.
-_PERIOD_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = tuple(
-    (re.compile(pattern), builder)
-    for pattern, builder in (
+_PERIOD_RULES: tuple[tuple[str, _Builder], ...] = (
         (rf"{_Y} {_N} qr", _quarter),  # 2025-жылдын 3-кварталы
         (rf"{_N} qr {_Y}", _quarter),  # III квартал 2025 года
         (rf"qr {_N} {_Y}", _quarter),  # Q3 2025
@@ -350,11 +355,17 @@ _PERIOD_RULES: tuple[tuple[re.Pattern[str], _Builder], ...] = tuple(
         (_MD, _day),
         (r"d(?P<dy>[0-9]{4})\.(?P<dm>[0-9]{1,2})\.(?P<dd>[0-9]{1,2})(?: yr)?", _date),  # 01.02.2026
         (_Y, _year),  # 2025-жыл, 2025 г.
-    )
 )
 
 
-_BARE_YEAR = re.compile(_Y)
+@cache
+def _period_rules() -> tuple[tuple[re.Pattern[str], _Builder], ...]:
+    return tuple((re.compile(pattern), builder) for pattern, builder in _PERIOD_RULES)
+
+
+@cache
+def _bare_year() -> re.Pattern[str]:
+    return re.compile(_Y)
 
 
 def _single(tokens: list[str], ctx: _Context, default: int | None) -> _Result | None:
@@ -367,7 +378,7 @@ def _single(tokens: list[str], ctx: _Context, default: int | None) -> _Result | 
             return _Span(inner.end, inner.end, point=True)
         return _YEARLESS if inner is not None else None
     text = " ".join(tokens)
-    for pattern, builder in _PERIOD_RULES:
+    for pattern, builder in _period_rules():
         match = pattern.fullmatch(text)
         if match:
             return builder(match.groupdict(), ctx, default)
@@ -388,7 +399,7 @@ def _range(tokens: list[str], ctx: _Context) -> _Result | None:
                 continue
             if isinstance(left, _Yearless) is not isinstance(right, _Yearless):
                 year_side = right_tokens if isinstance(left, _Yearless) else left_tokens
-                if _BARE_YEAR.fullmatch(" ".join(year_side)):
+                if _bare_year().fullmatch(" ".join(year_side)):
                     # "Q3-2025", "IV квартал - 2025": the dash only separates the year
                     joined = _single(left_tokens + right_tokens, ctx, None)
                     if joined is None:
@@ -451,11 +462,11 @@ def _parse_text(text: str, ctx: _Context) -> Deadline:
         return _EMPTY  # a dash or a dot is how staff write "nothing here"
     if len(norm) > _MAX_LENGTH:
         raise ctx.error("deadline.unreadable")
-    said = [m.group(0) for m in words.RECURRING.finditer(norm)]
-    rest = words.RECURRING.sub(" ", norm)
+    said = [m.group(0) for m in words.recurring().finditer(norm)]
+    rest = words.recurring().sub(" ", norm)
     recurring = bool(said)
     every = _every(said)
-    for pattern, replacement in words.PHRASES:
+    for pattern, replacement in words.phrases():
         rest = pattern.sub(replacement, rest)
     tokens = _canonical(rest)
     if not tokens:
@@ -476,7 +487,7 @@ def _parse_text(text: str, ctx: _Context) -> Deadline:
 def _every(said: list[str]) -> str | None:
     """How often the recurring words say: the first that is not "continuous" wins
     ("ежегодно, постоянно" is yearly); None when nothing recurs."""
-    kinds = [next((every for pattern, every in words.RECURRENCE if pattern.search(w)), "year")
+    kinds = [next((every for pattern, every in words.recurrence() if pattern.search(w)), "year")
              for w in said]
     return next((k for k in kinds if k != "continuous"), kinds[0] if kinds else None)
 
