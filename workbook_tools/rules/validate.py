@@ -8,7 +8,8 @@ schema is built from both, run lazily (all failures at once), and every failure 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -149,31 +150,85 @@ def build_schema(fmt: TableFormat,
     return schema, frozenset(reads)
 
 
-def validate(
-    df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str
-) -> list[Finding]:
-    """Run the table's checks; every failing cell becomes a finding."""
+@dataclass(frozen=True)
+class Pending:
+    """A table's validation, made ready: the frame pandera is given (the columns the checks
+    read, the scores as integers), and what its failures are told with. Made before the kind
+    adds its computed columns, so the checks see the table as it was read."""
+
+    df: pd.DataFrame
+    frame: pd.DataFrame
+    fmt: TableFormat
+    layout: Layout
+    sheet: str
+    schema: pa.DataFrameSchema
+
+
+def prepare(df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str) -> Pending:
+    """The table's validation, ready to run alone (:func:`validate`) or with others of the same
+    schema (:func:`validate_many`)."""
     schema, reads = schema_for(fmt, layout)
     scores = {spec.key for spec in fmt.columns if spec.type == "score"}
-    # a frame of the columns the checks read, in the table's order; the scores as integers
     frame = pd.DataFrame({
         name: pd.array([None if v is None or pd.isna(v) else int(v) for v in df[name]],
                        dtype="Int64") if name in scores else df[name]
         for name in df.columns if name in reads
     }, index=df.index)
-    try:
-        schema.validate(frame, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    severities = {c.code: c.severity for c in fmt.checks}
+    return Pending(df, frame, fmt, layout, sheet, schema)
+
+
+def validate(
+    df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str
+) -> list[Finding]:
+    """Run the table's checks; every failing cell becomes a finding."""
+    return validate_many([prepare(df, fmt, layout, sheet)])[0]
+
+
+def validate_many(pending: Sequence[Pending]) -> list[list[Finding]]:
+    """Every table's findings, in order; pandera is called once for all the tables that share
+    a schema (a batch of units' registers), not once per table: its cost is mostly the same
+    whatever the number of rows. Each table's findings are the ones it would get alone."""
+    out: list[list[Finding]] = [[] for _ in pending]
+    groups: dict[int, list[int]] = {}
+    for i, p in enumerate(pending):
+        groups.setdefault(id(p.schema), []).append(i)
+    for members in groups.values():
+        if len(members) == 1:
+            p = pending[members[0]]
+            frame = p.frame
+            owner: list[int] | None = None
+        else:
+            frames = [pending[i].frame for i in members]
+            frame = pd.concat(frames, ignore_index=True)
+            # the row label in its own table of every row of the batch, and whose it is
+            owner = [i for i, f in zip(members, frames, strict=True) for _ in range(len(f))]
+            labels = [label for f in frames for label in f.index]
+        try:
+            pending[members[0]].schema.validate(frame, lazy=True)
+            continue
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        failed: dict[int, list[tuple[str, int]]] = {}
+        for check, index in zip(cases["check"], cases["index"], strict=True):
+            if not isinstance(check, str) or SEP not in check or index is None or pd.isna(index):
+                continue
+            if owner is None:
+                failed.setdefault(members[0], []).append((check, int(index)))
+            else:
+                failed.setdefault(owner[int(index)], []).append((check, int(labels[int(index)])))
+        for i, fails in failed.items():
+            out[i] = _findings(pending[i], fails)
+    return out
+
+
+def _findings(p: Pending, fails: list[tuple[str, int]]) -> list[Finding]:
+    """The table's failing (check, row) pairs, each once, as findings by row and column."""
+    df, layout = p.df, p.layout
+    severities = {c.code: c.severity for c in p.fmt.checks}
     out: list[Finding] = []
     seen: set[tuple[str, int]] = set()
-    for check, index in zip(cases["check"], cases["index"], strict=True):
-        if not isinstance(check, str) or SEP not in check or index is None or pd.isna(index):
-            continue
+    for check, row in fails:
         code, key = check.split(SEP, 1)
-        row = int(index)
         if (check, row) in seen:
             continue
         seen.add((check, row))
@@ -188,7 +243,7 @@ def validate(
             Finding(
                 Severity(severities[code]),
                 code,
-                sheet=sheet,
+                sheet=p.sheet,
                 row=row,
                 column=column_letter(layout.columns[key]),
                 value=None if value is None or (not isinstance(value, str) and pd.isna(value))
