@@ -11,13 +11,16 @@ a file is kept once its report is given, so memory stays flat however many files
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from .model import DEFAULT_OPTIONS, FileReport, Options, Table
 from .parallel import ordered_map
 from .pipeline import load_plans, output_path, run_batch
+
+T = TypeVar("T")
 
 #: at most this many files in one batch
 BATCH_FILES = 32
@@ -34,13 +37,13 @@ def _size(path: Path) -> int:
         return 0  # the reader will say what is wrong with it
 
 
-def batches(paths: list[Path]) -> Iterator[list[Path]]:
-    """The files in order, cut into batches."""
-    batch: list[Path] = []
+def batches(items: Iterable[T], path: Callable[[T], Path]) -> Iterator[list[T]]:
+    """The items (files, or what names them: ``path``) in order, cut into batches."""
+    batch: list[T] = []
     size = 0
-    for path in paths:
-        batch.append(path)
-        size += _size(path)
+    for item in items:
+        batch.append(item)
+        size += _size(path(item))
         if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
@@ -113,7 +116,7 @@ def iter_many(
                     taken.add(target.resolve())
             return batch, names, options, plans
 
-        for reports in ordered_map(_worker_batch, map(job, batches(paths)), jobs):
+        for reports in ordered_map(_worker_batch, map(job, batches(paths, Path)), jobs):
             yield from _given(reports)
         return
 
@@ -123,7 +126,7 @@ def iter_many(
     def took(output: Path) -> None:
         taken.add(output.resolve())
 
-    for batch in batches(paths):
+    for batch in batches(paths, Path):
         yield from _given(run_batch(batch, options=options, plans=plans,
                                     name=name if write else None, took=took))
 

@@ -152,29 +152,41 @@ def build_schema(fmt: TableFormat,
 
 @dataclass(frozen=True)
 class Pending:
-    """A table's validation, made ready: the frame pandera is given (the columns the checks
-    read, the scores as integers), and what its failures are told with. Made before the kind
-    adds its computed columns, so the checks see the table as it was read."""
+    """A table's validation, made ready: the values pandera is given (the columns the checks
+    read, column by column: the scores as integers), and what its failures are told with.
+    Made before the kind adds its computed columns, so the checks see the table as read."""
 
     df: pd.DataFrame
-    frame: pd.DataFrame
+    columns: dict[str, list[Any]]
     fmt: TableFormat
     layout: Layout
     sheet: str
     schema: pa.DataFrameSchema
+    scores: frozenset[str]
 
 
 def prepare(df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str) -> Pending:
     """The table's validation, ready to run alone (:func:`validate`) or with others of the same
     schema (:func:`validate_many`)."""
     schema, reads = schema_for(fmt, layout)
-    scores = {spec.key for spec in fmt.columns if spec.type == "score"}
-    frame = pd.DataFrame({
-        name: pd.array([None if v is None or pd.isna(v) else int(v) for v in df[name]],
-                       dtype="Int64") if name in scores else df[name]
+    scores = frozenset(spec.key for spec in fmt.columns if spec.type == "score")
+    columns = {
+        name: [None if v is None or pd.isna(v) else int(v) for v in df[name].tolist()]
+        if name in scores else df[name].tolist()
         for name in df.columns if name in reads
-    }, index=df.index)
-    return Pending(df, frame, fmt, layout, sheet, schema)
+    }
+    return Pending(df, columns, fmt, layout, sheet, schema, scores)
+
+
+def _frame(members: Sequence[Pending]) -> pd.DataFrame:
+    """One frame of the tables' rows, one after another (a RangeIndex): the scores as nullable
+    integers, every other column as Python objects."""
+    first = members[0]
+    return pd.DataFrame({
+        name: pd.array([v for p in members for v in p.columns[name]],
+                       dtype="Int64" if name in first.scores else object)
+        for name in first.columns
+    })
 
 
 def validate(
@@ -193,18 +205,12 @@ def validate_many(pending: Sequence[Pending]) -> list[list[Finding]]:
     for i, p in enumerate(pending):
         groups.setdefault(id(p.schema), []).append(i)
     for members in groups.values():
-        if len(members) == 1:
-            p = pending[members[0]]
-            frame = p.frame
-            owner: list[int] | None = None
-        else:
-            frames = [pending[i].frame for i in members]
-            frame = pd.concat(frames, ignore_index=True)
-            # the row label in its own table of every row of the batch, and whose it is
-            owner = [i for i, f in zip(members, frames, strict=True) for _ in range(len(f))]
-            labels = [label for f in frames for label in f.index]
+        tables = [pending[i] for i in members]
+        # whose is each row of the frame, and its row (label) in its own table
+        owner = [i for i, p in zip(members, tables, strict=True) for _ in range(len(p.df))]
+        labels = [int(label) for p in tables for label in p.df.index]
         try:
-            pending[members[0]].schema.validate(frame, lazy=True)
+            tables[0].schema.validate(_frame(tables), lazy=True)
             continue
         except pa.errors.SchemaErrors as exc:
             cases = exc.failure_cases
@@ -212,10 +218,7 @@ def validate_many(pending: Sequence[Pending]) -> list[list[Finding]]:
         for check, index in zip(cases["check"], cases["index"], strict=True):
             if not isinstance(check, str) or SEP not in check or index is None or pd.isna(index):
                 continue
-            if owner is None:
-                failed.setdefault(members[0], []).append((check, int(index)))
-            else:
-                failed.setdefault(owner[int(index)], []).append((check, int(labels[int(index)])))
+            failed.setdefault(owner[int(index)], []).append((check, labels[int(index)]))
         for i, fails in failed.items():
             out[i] = _findings(pending[i], fails)
     return out
