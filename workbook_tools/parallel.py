@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 R = TypeVar("R")
 
-#: items given to each worker at a time
-PER_WORKER = 4
+#: items given to each worker at a time (one being worked on, one waiting)
+PER_WORKER = 2
 
 
 def default_jobs() -> int:
