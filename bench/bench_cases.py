@@ -10,7 +10,8 @@ Cases (``--cases``, comma separated; all by default):
 
   many      ``score`` of 200 registers of 50 rows in one run, and ``validate`` of them, against
             a process that imports pandera, reads each file with python-calamine (and, for
-            ``score``, copies each file);
+            ``score``, copies each file); as a user runs them (``--jobs`` defaults to the
+            number of cores) and with ``--jobs 1``;
   one       ``score`` and ``validate`` of one 50-row register against a process that imports
             pandera and reads it with calamine; ``--help`` and ``--version`` against
             ``python -c pass``;
@@ -182,14 +183,20 @@ def case_many(run: Run, inputs: Path, out: Path) -> None:
         "floor: import pandera, read + copy each": [PY, "-c", FLOOR_READ_COPY, str(out / "f"),
                                                     *files],
         "score (one run)": tool("score", *files, "--out", str(out / "s")),
+        "score --jobs 1": tool("score", *files, "--out", str(out / "s1"), "--jobs", "1"),
         "floor: import pandera, read each": [PY, "-c", FLOOR_READ, *files],
         "validate (one run)": tool("validate", *files),
+        "validate --jobs 1": tool("validate", *files, "--jobs", "1"),
     })
-    for name in ("score (one run)", "validate (one run)"):
-        print(f"  {name}: {run.results[name][0] / n * 1000:.0f} ms a file")
+    for name in ("score (one run)", "score --jobs 1", "validate (one run)", "validate --jobs 1"):
+        print(f"  {name}: {run.results[name][0] / n * 1000:.1f} ms a file")
     run.ratio("score many / floor", "score (one run)", "floor: import pandera, read + copy each",
               3.0)
+    run.ratio("score many --jobs 1 / floor", "score --jobs 1",
+              "floor: import pandera, read + copy each")
     run.ratio("validate many / floor", "validate (one run)", "floor: import pandera, read each")
+    run.ratio("validate many --jobs 1 / floor", "validate --jobs 1",
+              "floor: import pandera, read each")
 
 
 def case_one(run: Run, inputs: Path, out: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import make_register, risk
-from workbook_tools import FileReport, pipeline
+from workbook_tools import FileReport, batch
 from workbook_tools.outputs import report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +60,8 @@ def test_validate_imports_neither_openpyxl_nor_the_copy(tmp_path: Path) -> None:
 def test_the_package_still_gives_the_pipeline() -> None:
     import workbook_tools
 
-    assert workbook_tools.run_many is pipeline.run_many
-    assert workbook_tools.iter_many is pipeline.iter_many
+    assert workbook_tools.run_many is batch.run_many
+    assert workbook_tools.iter_many is batch.iter_many
     with pytest.raises(AttributeError):
         _ = workbook_tools.no_such_name  # type: ignore[attr-defined]
 
@@ -72,10 +72,11 @@ def three(tmp_path: Path) -> list[Path]:
             for i in range(3)]
 
 
-def test_iter_many_gives_each_report_before_the_next_file_is_read(
-        three: list[Path], tmp_path: Path) -> None:
+def test_iter_many_gives_each_report_before_the_next_batch_is_read(
+        three: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "BATCH_FILES", 1)
     out = tmp_path / "out"
-    reports = pipeline.iter_many(three, write=True, out_dir=out)
+    reports = batch.iter_many(three, write=True, out_dir=out)
     first = next(reports)
     assert first.input == three[0] and first.output is not None and first.output.exists()
     assert not (out / "r1.scored.xlsx").exists()
@@ -85,7 +86,7 @@ def test_iter_many_gives_each_report_before_the_next_file_is_read(
 
 def test_iter_many_keeps_nothing_of_a_report_it_gave(three: list[Path], tmp_path: Path) -> None:
     refs: list[weakref.ref[FileReport]] = []
-    for r in pipeline.iter_many(three, write=True, out_dir=tmp_path / "out"):
+    for r in batch.iter_many(three, write=True, out_dir=tmp_path / "out"):
         refs.append(weakref.ref(r))
         del r
         gc.collect()
@@ -96,8 +97,8 @@ def test_iter_many_keeps_nothing_of_a_report_it_gave(three: list[Path], tmp_path
 
 
 def test_run_many_is_iter_many_as_a_list(three: list[Path], tmp_path: Path) -> None:
-    listed = pipeline.run_many(three, write=False)
-    given = list(pipeline.iter_many(three, write=False))
+    listed = batch.run_many(three, write=False)
+    given = list(batch.iter_many(three, write=False))
     assert [(r.input, r.status, r.findings) for r in listed] == \
         [(r.input, r.status, r.findings) for r in given]
 
@@ -105,7 +106,7 @@ def test_run_many_is_iter_many_as_a_list(three: list[Path], tmp_path: Path) -> N
 @pytest.mark.parametrize("count", [0, 1, 2, 4])
 def test_streamed_json_is_the_document(three: list[Path], count: int, tmp_path: Path) -> None:
     files = [three[0], tmp_path / "missing.xlsx", three[1], three[2]][:count]
-    reports = pipeline.run_many(files, write=False)
+    reports = batch.run_many(files, write=False)
     streamed = "".join(report.iter_dumps(iter(reports), "ru"))
     assert streamed == report.dumps(reports, "ru")
     assert len(json.loads(streamed)["files"]) == count

@@ -14,13 +14,15 @@ from .errors import RejectedFile, WorkbookToolsError
 from .model import FileReport, Finding, Level, Limits, Options, ResidualRule, Severity, Table
 
 if TYPE_CHECKING:
-    from .pipeline import analyse, iter_many, load_plans, run, run_many, score_file
+    from .batch import iter_many, run_many
+    from .pipeline import analyse, load_plans, run, score_file
 
 __version__ = "0.1.0"
 
 #: imported on first use: the pipeline brings pandas and pandera (about 0.5 s), which
 #: ``--help``, ``--version`` and a caller of the model alone do not need
-_PIPELINE = ("analyse", "iter_many", "load_plans", "run", "run_many", "score_file")
+_PIPELINE = ("analyse", "load_plans", "run", "score_file")
+_BATCH = ("iter_many", "run_many")
 
 
 def __getattr__(name: str) -> Any:
@@ -28,6 +30,10 @@ def __getattr__(name: str) -> Any:
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name in _BATCH:
+        from . import batch
+
+        return getattr(batch, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The command line: ``workbook-tools score`` and ``workbook-tools validate``.
 
-A thin layer: parse the options, call :func:`workbook_tools.pipeline.run_many`, print the
+A thin layer: parse the options, call :func:`workbook_tools.batch.iter_many`, print the
 result (text or ``--json``) and set the exit code: 0 no error finding, 1 an error finding,
 2 a file that could not be read at all.
 """
@@ -44,6 +44,10 @@ class Day(click.ParamType):
 
 def _options(f: F) -> F:
     """The options ``score`` and ``validate`` share."""
+    f = click.option(
+        "--jobs", type=click.IntRange(min=1), default=None,
+        help="Files read in parallel (default: the number of cores).",
+    )(f)
     f = click.option(
         "--debug", is_flag=True, help="Show tracebacks and the parser text of refusals."
     )(f)
@@ -111,12 +115,13 @@ def _print_text(report: FileReport, lang: str, debug: bool = False) -> None:
 
 
 def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Options,
-         as_json: bool, plan_path: Path | None = None) -> None:
+         as_json: bool, plan_path: Path | None = None, jobs: int | None = None) -> None:
     """Each file through the pipeline, printed as soon as it is done; only its exit code is
     kept, so memory stays flat in the number of files."""
     # imported here: --help and --version need neither pandas nor pandera
+    from .batch import iter_many
     from .outputs import report as json_report
-    from .pipeline import iter_many
+    from .parallel import default_jobs
 
     code = 0
     plan_rejected = False
@@ -129,7 +134,7 @@ def _run(paths: tuple[Path, ...], write: bool, out_dir: Path | None, opts: Optio
             yield r
 
     reports = printed(iter_many(expand_paths(paths), write=write, out_dir=out_dir, options=opts,
-                                plan_path=plan_path))
+                                plan_path=plan_path, jobs=jobs or default_jobs()))
     if as_json:
         for piece in json_report.iter_dumps(reports, opts.lang):
             click.echo(piece, nl=False)
@@ -158,7 +163,7 @@ def main() -> None:
 @_options
 def score(paths: tuple[Path, ...], out_dir: Path | None, lang: str, report_year: int | None,
           as_of: date | None, low_residual: str, as_json: bool, plan_path: Path | None,
-          debug: bool) -> None:
+          debug: bool, jobs: int | None) -> None:
     """Score workbooks and write a colour-coded copy <name>.scored.xlsx of each.
 
     Example:
@@ -166,7 +171,7 @@ def score(paths: tuple[Path, ...], out_dir: Path | None, lang: str, report_year:
         workbook-tools score sample_workbooks/*.xlsx --out scored/
     """
     opts = _make_options(lang, low_residual, as_of, report_year, debug)
-    _run(paths, True, out_dir, opts, as_json, plan_path)
+    _run(paths, True, out_dir, opts, as_json, plan_path, jobs)
 
 
 @main.command()
@@ -174,7 +179,7 @@ def score(paths: tuple[Path, ...], out_dir: Path | None, lang: str, report_year:
 @_options
 def validate(paths: tuple[Path, ...], lang: str, report_year: int | None,
              as_of: date | None, low_residual: str, as_json: bool, plan_path: Path | None,
-             debug: bool) -> None:
+             debug: bool, jobs: int | None) -> None:
     """Check workbooks and list the findings, without writing anything.
 
     Example:
@@ -182,7 +187,7 @@ def validate(paths: tuple[Path, ...], lang: str, report_year: int | None,
         workbook-tools validate register.xlsx --lang ru --json
     """
     opts = _make_options(lang, low_residual, as_of, report_year, debug)
-    _run(paths, False, None, opts, as_json, plan_path)
+    _run(paths, False, None, opts, as_json, plan_path, jobs)
 
 
 @main.command()

@@ -14,7 +14,7 @@ workbook's tables (and ``--plan``'s) offer.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -42,7 +42,8 @@ from .read.locate import MergeMap, find_layouts, records, unheaded_findings
 from .read.reader import read_book
 from .rules.formats import TableFormat, table_format
 from .rules.normalise import normalise
-from .rules.validate import validate
+from .rules.validate import Pending, validate_many
+from .rules.validate import prepare as prepare_validation
 from .template.check import template_findings
 
 
@@ -82,13 +83,18 @@ def _labelled(f: Finding, fmt: TableFormat) -> Finding:
 
 @dataclass
 class _Found:
-    """A table found in a sheet, before the cross-check: the only stage where a frame and
-    its findings are still being built."""
+    """A table found in a sheet, before its validation and the cross-check: the only stage
+    where a frame and its findings are still being built."""
 
     kind: TableKind
     layout: Layout
     frame: pd.DataFrame
-    findings: list[Finding] = field(default_factory=list)
+    grid: Grid
+    fmt: TableFormat
+    #: the findings before the validation's (reading, columns) and after them (the kind's own)
+    before: list[Finding] = field(default_factory=list)
+    after: list[Finding] = field(default_factory=list)
+    pending: Pending | None = None
 
 
 def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
@@ -103,11 +109,11 @@ def _analyse_sheet(grid: Grid, options: Options) -> list[_Found]:
         frame, problems = normalise(recs, layout, fmt, grid.name, extra=kind.parsers)
         problems += _column_findings(fmt, layout, grid.name)
         problems += unheaded_findings(grid, layout, recs, merges)
-        problems += validate(frame, fmt, layout, grid.name)
-        problems += kind.analyse(frame, layout, grid.name, options)
-        problems += template_findings(grid, layout, frame)  # formulas typed over
-        problems = sorted((_labelled(f, fmt) for f in problems), key=sort_key)
-        found.append(_Found(kind, layout, frame, problems))
+        # validated later, with the other tables of the batch: the frame as normalised
+        pending = prepare_validation(frame, fmt, layout, grid.name)
+        after = kind.analyse(frame, layout, grid.name, options)
+        after += template_findings(grid, layout, frame)  # formulas typed over
+        found.append(_Found(kind, layout, frame, grid, fmt, problems, after, pending))
     return found
 
 
@@ -120,33 +126,39 @@ def is_scored_copy(report: FileReport) -> bool:
     return any(f.code == SCORED_COPY for f in report.findings)
 
 
-def analyse_book(
-    book: Book,
-    options: Options = DEFAULT_OPTIONS,
-    plans: list[Table] | None = None,
-    started: float | None = None,
-) -> FileReport:
-    """Find, normalise, validate and score every table of a workbook already read.
+@dataclass
+class _Staged:
+    """A workbook's tables found, normalised and scored, waiting for their validation."""
 
-    ``plans``: tables from another workbook (``score REGISTER --plan PLAN``) whose measures
-    the cross-check counts besides those of this workbook's tables. ``started``: when the
-    file's reading began (``time.monotonic()``); past ``limits.max_seconds`` the file is
-    rejected (``file.timeout``) between sheets.
-    """
-    tables: list[Table] = []
+    book: Book
+    found: list[_Found]
+    own: list[str]
+
+
+def _stage(book: Book, options: Options, started: float | None) -> _Staged | FileReport:
     own = own_sheets(book.sheets)  # a scored copy given on purpose: its added sheets are no tables
+    found: list[_Found] = []
     for grid in book.sheets:
         if grid.name in own:
             continue
         if started is not None and time.monotonic() - started > options.limits.max_seconds:
             return FileReport.rejected(book.path, "file.timeout",
                                        {"limit": int(options.limits.max_seconds)}, book.format)
-        tables += [Table(grid.name, t.kind, t.layout, t.frame, tuple(t.findings), grid,
-                         Path(book.path).name)
-                   for t in _analyse_sheet(grid, options)]
-    if not tables:
+        found += _analyse_sheet(grid, options)
+    if not found:
         return replace(FileReport.rejected(book.path, "file.no_table", fmt=book.format),
                        book=book)
+    return _Staged(book, found, list(own))
+
+
+def _finish(staged: _Staged, plans: list[Table] | None) -> FileReport:
+    book, own = staged.book, staged.own
+    tables = [
+        Table(t.grid.name, t.kind, t.layout, t.frame,
+              tuple(sorted((_labelled(f, t.fmt) for f in (*t.before, *t.after)), key=sort_key)),
+              t.grid, Path(book.path).name)
+        for t in staged.found
+    ]
     measures = [m for t in [*tables, *(plans or [])] if (m := t.kind.measures(t)) is not None]
     checked = []
     for t in tables:
@@ -162,17 +174,57 @@ def analyse_book(
                       book=book)
 
 
+def analyse_books(
+    books: Sequence[tuple[Book, float | None]],
+    options: Options = DEFAULT_OPTIONS,
+    plans: list[Table] | None = None,
+) -> list[FileReport]:
+    """:func:`analyse_book` for several workbooks at once, their reports in order: every
+    table of the batch is validated by one pandera call per schema (pandera's cost is mostly
+    the same whatever the number of rows). ``books``: each workbook and when its reading
+    began (or None)."""
+    staged = [_stage(book, options, started) for book, started in books]
+    tables = [t for s in staged if isinstance(s, _Staged) for t in s.found]
+    results = validate_many([t.pending for t in tables if t.pending is not None])
+    for t, got in zip(tables, results, strict=True):
+        t.before += got  # the order of the findings before sorting: reading, checks, the kind's
+        t.pending = None
+    return [_finish(s, plans) if isinstance(s, _Staged) else s for s in staged]
+
+
+def analyse_book(
+    book: Book,
+    options: Options = DEFAULT_OPTIONS,
+    plans: list[Table] | None = None,
+    started: float | None = None,
+) -> FileReport:
+    """Find, normalise, validate and score every table of a workbook already read.
+
+    ``plans``: tables from another workbook (``score REGISTER --plan PLAN``) whose measures
+    the cross-check counts besides those of this workbook's tables. ``started``: when the
+    file's reading began (``time.monotonic()``); past ``limits.max_seconds`` the file is
+    rejected (``file.timeout``) between sheets.
+    """
+    return analyse_books([(book, started)], options, plans)[0]
+
+
+def _read(path: Path, options: Options) -> tuple[Book, float] | FileReport:
+    """The workbook through the guarded reader, and when its reading began; or its rejection."""
+    started = time.monotonic()
+    try:
+        return read_book(path, options.limits), started
+    except RejectedFile as exc:
+        return FileReport.rejected(path, exc.reason, exc.params)
+
+
 def analyse(
     path: str | Path, options: Options = DEFAULT_OPTIONS, plans: list[Table] | None = None
 ) -> FileReport:
     """Read a workbook through the guarded reader and analyse it; never raises for bad input."""
-    path = Path(path)
-    started = time.monotonic()
-    try:
-        book = read_book(path, options.limits)
-    except RejectedFile as exc:
-        return FileReport.rejected(path, exc.reason, exc.params)
-    return analyse_book(book, options, plans, started)
+    got = _read(Path(path), options)
+    if isinstance(got, FileReport):
+        return got
+    return analyse_book(got[0], options, plans, got[1])
 
 
 def output_path(path: Path, out_dir: Path | None, taken: set[Path] | None = None) -> Path:
@@ -190,6 +242,23 @@ def output_path(path: Path, out_dir: Path | None, taken: set[Path] | None = None
     return target
 
 
+def _with_copy(report: FileReport, target: Path, options: Options) -> FileReport:
+    """The report with its annotated copy written to ``target`` (none for a rejected file or
+    a scored copy), or rejected when the copy cannot be written."""
+    if report.status == "rejected" or is_scored_copy(report):
+        return report  # a copy of a copy would be *.scored.scored.xlsx: the copy says so instead
+    from .annotated.writer import write_scored_copy  # the copy's modules: only when writing
+
+    try:
+        own = write_scored_copy(report, target, options)
+    except RejectedFile as exc:
+        return report.as_rejected(exc.reason, exc.params)
+    except (OSError, WorkbookToolsError) as exc:
+        return report.as_rejected("file.output_failed",
+                                  {"detail": f"{type(exc).__name__}: {exc}"[:200]})
+    return report.with_copy(target, own)
+
+
 def score_file(
     path: str | Path,
     out_dir: str | Path | None = None,
@@ -201,19 +270,17 @@ def score_file(
     report is :func:`analyse`'s, plus the findings of writing the copy (what it neutralised)."""
     path = Path(path)
     report = analyse(path, options, plans)
-    if report.status == "rejected" or is_scored_copy(report):
-        return report  # a copy of a copy would be *.scored.scored.xlsx: the copy says so instead
-    target = target or output_path(path, Path(out_dir) if out_dir else None)
-    from .annotated.writer import write_scored_copy  # the copy's modules: only when writing
+    return _with_copy(report, target or output_path(path, Path(out_dir) if out_dir else None),
+                      options)
 
-    try:
-        own = write_scored_copy(report, target, options)
-    except RejectedFile as exc:
-        return report.as_rejected(exc.reason, exc.params)
-    except (OSError, WorkbookToolsError) as exc:
-        return report.as_rejected("file.output_failed",
-                                  {"detail": f"{type(exc).__name__}: {exc}"[:200]})
-    return report.with_copy(target, own)
+
+def _unreadable(path: Path, exc: Exception, options: Options) -> FileReport:
+    """A failure of the tool itself on one file: that file's rejection (``file.unreadable``),
+    so a batch goes on; ``--debug`` shows the traceback instead."""
+    if options.debug:
+        raise exc
+    return FileReport.rejected(path, "file.unreadable",
+                               {"detail": f"{type(exc).__name__}: {exc}"[:200]})
 
 
 def run(
@@ -232,10 +299,59 @@ def run(
             return score_file(path, out_dir, options, plans, target)
         return analyse(path, options, plans)
     except Exception as exc:  # the batch must go on; --debug shows the traceback
+        return _unreadable(Path(path), exc, options)
+
+
+def run_batch(
+    paths: Sequence[Path],
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    plans: list[Table] | None = None,
+    name: Callable[[int, Path], Path] | None = None,
+    took: Callable[[Path], None] | None = None,
+) -> list[FileReport]:
+    """Several files through the pipeline at once, their reports in order, each the report
+    :func:`run` gives it: the files are read one by one, their tables validated together
+    (:func:`analyse_books`), then, with ``name``, each copy written, in order, to the name it
+    gives (asked, with the file's place in the batch, only for a file that gets a copy);
+    ``took`` is told every copy written. A failure of the tool on one file is that file's
+    rejection alone."""
+    read: list[tuple[Book, float] | FileReport] = []
+    for path in paths:
+        try:
+            read.append(_read(path, options))
+        except Exception as exc:  # the batch must go on
+            read.append(_unreadable(path, exc, options))
+    books = [got for got in read if not isinstance(got, FileReport)]
+    try:
+        analysed = iter(analyse_books(books, options, plans))
+        reports = [got if isinstance(got, FileReport) else next(analysed) for got in read]
+    except Exception:  # one file broke the batch: each file alone, so only it is rejected
         if options.debug:
             raise
-        return FileReport.rejected(Path(path), "file.unreadable",
-                                   {"detail": f"{type(exc).__name__}: {exc}"[:200]})
+        reports = [got if isinstance(got, FileReport) else _alone(path, got, options, plans)
+                   for path, got in zip(paths, read, strict=True)]
+    if name is None:
+        return reports
+    out = []
+    for i, (path, report) in enumerate(zip(paths, reports, strict=True)):
+        if report.status != "rejected" and not is_scored_copy(report):
+            try:
+                report = _with_copy(report, name(i, path), options)
+            except Exception as exc:  # the batch must go on
+                report = _unreadable(path, exc, options)
+            if report.output is not None and took is not None:
+                took(report.output)
+        out.append(report)
+    return out
+
+
+def _alone(path: Path, got: tuple[Book, float], options: Options,
+           plans: list[Table] | None) -> FileReport:
+    try:
+        return analyse_book(got[0], options, plans, got[1])
+    except Exception as exc:
+        return _unreadable(path, exc, options)
 
 
 def load_plans(path: str | Path,
@@ -249,54 +365,3 @@ def load_plans(path: str | Path,
     if not plans:
         return [], report.as_rejected("file.no_plan")
     return plans, report
-
-
-def iter_many(
-    paths: list[Path],
-    *,
-    write: bool,
-    out_dir: str | Path | None = None,
-    options: Options = DEFAULT_OPTIONS,
-    plans: list[Table] | None = None,
-    plan_path: Path | None = None,
-) -> Iterator[FileReport]:
-    """Every file through :func:`run`, in order, each report given as soon as its file is
-    done; no two copies of one run share a name. Nothing of a file is kept once its report
-    is given (but the name its copy took), so a caller that lets each report go runs any
-    number of files in flat memory.
-
-    ``plan_path``: a plan workbook whose measures every file's cross-check counts (loaded by
-    :func:`load_plans`); when it cannot serve, its rejection comes first."""
-    if plan_path is not None:
-        loaded, plan_report = load_plans(plan_path, options)
-        if plan_report.status == "rejected":
-            yield plan_report
-        del plan_report
-        plans = [*(plans or []), *loaded] if loaded else plans
-    if write and out_dir is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-    taken: set[Path] = set()
-    folder = Path(out_dir) if out_dir else None
-    for path in map(Path, paths):
-        target = output_path(path, folder, taken) if write else None
-        report = run(path, write=write, out_dir=out_dir, options=options, plans=plans,
-                     target=target)
-        if report.output is not None:  # a rejected file takes no name
-            taken.add(report.output.resolve())
-        yield report
-        del report
-
-
-def run_many(
-    paths: list[Path],
-    *,
-    write: bool,
-    out_dir: str | Path | None = None,
-    options: Options = DEFAULT_OPTIONS,
-    plans: list[Table] | None = None,
-    plan_path: Path | None = None,
-) -> list[FileReport]:
-    """:func:`iter_many` as a list (every report kept: for a few files, or a caller that needs
-    them all at once)."""
-    return list(iter_many(paths, write=write, out_dir=out_dir, options=options, plans=plans,
-                          plan_path=plan_path))

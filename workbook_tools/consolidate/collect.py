@@ -9,19 +9,16 @@ never counted.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from ..batch import BATCH_FILES, batches
 from ..model import DEFAULT_OPTIONS, Options
+from ..parallel import ordered_map
 from .discover import Found, discover
-from .extract import load
+from .extract import load_many
 from .model import (
     ACTIVITY_INDEX,
     RISK_INDEX,
@@ -36,58 +33,26 @@ from .names import name_from_file, roster_matches, roster_names, unit_key
 Progress = Callable[[int, int], None]
 
 
-def _pool_context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+def _path(f: Found) -> Path:
+    return f.path
 
 
 def iter_loaded(found: list[Found], options: Options = DEFAULT_OPTIONS, jobs: int = 1,
                 progress: Progress | None = None) -> Iterator[Loaded]:
-    """Every file read, in order, each given as soon as it (and those before it) is done.
-    With ``jobs`` > 1, files are read by that many processes, at most ``4 * jobs`` at a time,
-    so memory stays flat however many files there are."""
+    """Every file read, in order, each given as soon as its batch (and those before it) is
+    done (:mod:`workbook_tools.batch`: a batch's tables are validated together). With ``jobs``
+    > 1, batches are read by that many processes, a few at a time, so memory stays flat
+    however many files there are."""
     total = len(found)
     done = 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total)
-
-    if jobs <= 1 or total < 2:
-        for f in found:
-            loaded = load(str(f.path), options, f.administration)
-            tick()
-            yield loaded
-        return
-    todo = iter(found)
-    window: deque[tuple[Found, Future[Loaded]]] = deque()
-    broken = False
-    with ProcessPoolExecutor(min(jobs, total), mp_context=_pool_context()) as pool:
-        for f in todo:
-            window.append((f, pool.submit(load, str(f.path), options, f.administration)))
-            if len(window) >= 4 * jobs:
-                break
-        while window:
-            f, future = window.popleft()
-            got: Loaded | None = None
-            try:
-                got = future.result() if not broken else None
-            except BrokenProcessPool:  # a worker died (killed, out of memory): go on here
-                broken = True
-            loaded = got if got is not None else load(str(f.path), options, f.administration)
-            if not broken:
-                nxt = next(todo, None)
-                if nxt is not None:
-                    window.append((nxt, pool.submit(load, str(nxt.path), options,
-                                                    nxt.administration)))
-            tick()
-            yield loaded
-    for f in todo:  # what was left when the pool broke
-        loaded = load(str(f.path), options, f.administration)
-        tick()
-        yield loaded
+    work = (([(str(f.path), f.administration) for f in group], options)
+            for group in batches(found, _path))
+    for loaded in ordered_map(load_many, work, jobs if total > BATCH_FILES else 1):
+        for one in loaded:
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            yield one
 
 
 def _newer(u: UnitFile) -> tuple[datetime, str]:

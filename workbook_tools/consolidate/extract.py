@@ -1,15 +1,18 @@
-"""One file read for consolidation (run in a worker process): the pipeline's analysis of a
-unit's workbook, or the units of a consolidated workbook given as input, as plain rows.
+"""Files read for consolidation, a batch at a time (in a worker process): the pipeline's
+analysis of each unit's workbook, or the units of a consolidated workbook given as input, as
+plain rows.
 
-Every file goes through the guarded reader (``read/``) once; a unit's workbook is then
-analysed by the one pipeline (:func:`workbook_tools.pipeline.analyse_book`), exactly as
-``validate`` does. Only the rows and counts consolidation needs go back to the parent.
+Every file goes through the guarded reader (``read/``) once; a batch's unit workbooks are
+then analysed by the one pipeline (:func:`workbook_tools.pipeline.analyse_books`: their tables
+validated together), exactly as ``validate`` does. Only the rows and counts consolidation
+needs go back to the parent.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +21,8 @@ from .. import messages
 from ..errors import RejectedFile
 from ..kinds.plan import PLAN
 from ..kinds.register import REGISTER
-from ..model import Book, Options, Table
-from ..pipeline import analyse_book
+from ..model import Book, FileReport, Options, Table
+from ..pipeline import analyse_book, analyse_books
 from ..read.reader import read_book
 from . import names
 from .model import ACTIVITY_FIELDS, RISK_FIELDS, Loaded, UnitFile
@@ -118,15 +121,18 @@ def _modified(path: Path) -> tuple[datetime | None, str]:
     return names.file_modified(path), "file"
 
 
-def load_book(book: Book, path: Path, options: Options, administration: str,
-              started: float | None = None) -> Loaded:
-    """The units a workbook already read holds."""
+def _unreadable(path: str, exc: Exception, options: Options) -> Loaded:
+    """A failure of the tool itself on one file: its rejection ``file.unreadable`` (the
+    traceback with ``options.debug``)."""
+    if options.debug:
+        raise exc
+    return Loaded(path, reason="file.unreadable",
+                  reason_params={"detail": f"{type(exc).__name__}: {exc}"[:200]})
+
+
+def _units(report: FileReport, path: Path, options: Options, administration: str) -> Loaded:
+    """The unit a workbook's report describes."""
     file = str(path)
-    if any(g.name == META_SHEET for g in book.sheets):
-        stored = read_consolidated(book, path, administration)
-        if stored is not None:
-            return stored
-    report = analyse_book(book, options, None, started)
     if report.status == "rejected":
         return Loaded(file, reason=report.reason, reason_params=dict(report.reason_params))
     tables = list(report.tables)
@@ -147,26 +153,59 @@ def load_book(book: Book, path: Path, options: Options, administration: str,
     return Loaded(file, [uf], has_errors=errors > 0)
 
 
+def _read(path: str, options: Options, administration: str) -> Loaded | tuple[Book, float]:
+    """The workbook as read and when its reading began; or, for a rejected file or a
+    consolidated workbook, what it gives."""
+    started = time.monotonic()
+    try:
+        book = read_book(Path(path), options.limits)
+    except RejectedFile as exc:
+        return Loaded(path, reason=exc.reason, reason_params=dict(exc.params))
+    if any(g.name == META_SHEET for g in book.sheets):
+        stored = read_consolidated(book, Path(path), administration)
+        if stored is not None:
+            return stored
+    return book, started
+
+
+def load_many(files: Sequence[tuple[str, str]], options: Options) -> list[Loaded]:
+    """Several files read for consolidation, each (path, administration), in order: their
+    tables validated together (:func:`workbook_tools.pipeline.analyse_books`). Never raises
+    for a bad file (a failure of the tool itself on one file is its rejection
+    ``file.unreadable`` alone, unless ``options.debug``)."""
+    out: list[Loaded | None] = [None] * len(files)
+    todo: list[tuple[int, Book, float]] = []
+    for i, (path, administration) in enumerate(files):
+        try:
+            got = _read(path, options, administration)
+        except Exception as exc:
+            got = _unreadable(path, exc, options)
+        if isinstance(got, Loaded):
+            out[i] = got
+        else:
+            todo.append((i, *got))
+    try:
+        reports: list[FileReport | None] = list(
+            analyse_books([(book, started) for _, book, started in todo], options))
+    except Exception:  # one file broke the batch: each file alone, so only it is rejected
+        if options.debug:
+            raise
+        reports = [None] * len(todo)
+    for (i, book, started), report in zip(todo, reports, strict=True):
+        path, administration = files[i]
+        try:
+            if report is None:
+                report = analyse_book(book, options, None, started)
+            out[i] = _units(report, Path(path), options, administration)
+        except Exception as exc:
+            out[i] = _unreadable(path, exc, options)
+    return [loaded for loaded in out if loaded is not None]
+
+
 def load(path: str, options: Options, administration: str = "") -> Loaded:
     """Read one file for consolidation; never raises for a bad file (a failure of the tool
     itself becomes the file's rejection ``file.unreadable``, unless ``options.debug``)."""
-    started = time.monotonic()
-    try:
-        try:
-            book = read_book(Path(path), options.limits)
-        except RejectedFile as exc:
-            return Loaded(path, reason=exc.reason, reason_params=dict(exc.params))
-        return load_book(book, Path(path), options, administration, started)
-    except Exception as exc:
-        if options.debug:
-            raise
-        return Loaded(path, reason="file.unreadable",
-                      reason_params={"detail": f"{type(exc).__name__}: {exc}"[:200]})
+    return load_many([(path, administration)], options)[0]
 
 
-def load_for_pool(args: tuple[str, Options, str]) -> Loaded:
-    """:func:`load` with its arguments in one tuple (for ``Executor.map``-style calls)."""
-    return load(*args)
-
-
-__all__ = ["ACTIVITY_FIELDS", "RISK_FIELDS", "cell", "load", "load_book", "load_for_pool"]
+__all__ = ["ACTIVITY_FIELDS", "RISK_FIELDS", "cell", "load", "load_many"]

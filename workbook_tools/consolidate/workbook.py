@@ -24,7 +24,7 @@ the output's name.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,9 @@ from .xlsx import WORKBOOK_OPTIONS, Formats, Sheet, rgb, row_height
 _LEVEL_FILL = {lv.value: rgb(matrix.LEVEL_FILL[lv]) for lv in (Level.LOW, Level.MEDIUM,
                                                                 Level.HIGH)}
 _STATUS_FILL = {k: rgb(v) for k, v in STATUS_FILL.items()}
+
+#: the columns whose values :meth:`_Writer.shown` changes
+_SHOWN = frozenset({"level", "residual_level", "measure", "status", "file"})
 
 _WIDTH = {
     "administration": 16, "unit": 22, "file": 18, "files": 22, "sheet": 12, "row": 7,
@@ -108,6 +111,26 @@ class _Writer:
         if key == "file" and isinstance(v, str):
             return Path(v).name
         return v
+
+    def shown_rows(self, keys: Sequence[str], idx: Sequence[int],
+                   rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+        """:meth:`shown` over every row's chosen columns: the columns it changes only, each
+        distinct value worked out once (a unit's file name, a level's word recur down the
+        sheet)."""
+        changed: list[tuple[int, str, dict[Any, Any]]] = [
+            (c, key, {}) for c, key in enumerate(keys) if key in _SHOWN]
+        shown = self.shown
+        for r in rows:
+            out = [r[i] for i in idx]
+            for c, key, seen in changed:
+                v = out[c]
+                if type(v) is not str:  # only words change (and 1 == True as keys)
+                    out[c] = shown(key, v)
+                elif (got := seen.get(v)) is not None:
+                    out[c] = got
+                else:
+                    out[c] = seen[v] = shown(key, v)
+            yield out
 
     # --- the sheets ------------------------------------------------------------------------------
 
@@ -271,8 +294,7 @@ class _Writer:
             return {c: f for c in level_cols if (f := by_word.get(row[c]))}
 
         # rows made one at a time as they are written: no second copy of every risk
-        rows = ([self.shown(k, r[i]) for k, i in zip(keys, idx, strict=True)]
-                for u in self.cons.units for r in u.risks)
+        rows = self.shown_rows(keys, idx, (r for u in self.cons.units for r in u.risks))
         s.table("Risks", [header(k, "register", self.lang) for k in keys], rows, fills)
         count = sum(len(u.risks) for u in self.cons.units)
         self.tables["risks"] = (s.ws.name, first + 1, count, keys)
@@ -288,8 +310,8 @@ class _Writer:
         s.title(_t("cons.high.note", lang, measure=measure[:1].lower() + measure[1:]),
                 bold=False)
         level = RISK_INDEX["level"]
-        rows = [[self.shown(k, r[i]) for k, i in zip(keys, idx, strict=True)]
-                for u in self.cons.units for r in u.risks if r[level] == "high"]
+        rows = list(self.shown_rows(keys, idx, (r for u in self.cons.units for r in u.risks
+                                                if r[level] == "high")))
         s.table("HighRisks", [header(k, "register", lang) for k in keys], rows)
 
     def activities(self) -> None:
@@ -306,8 +328,7 @@ class _Writer:
             fill = by_word.get(row[status_col])
             return {status_col: fill} if fill else {}
 
-        rows = ([self.shown(k, r[i]) for k, i in zip(keys, idx, strict=True)]
-                for u in self.cons.units for r in u.activities)
+        rows = self.shown_rows(keys, idx, (r for u in self.cons.units for r in u.activities))
         s.table("Activities", [header(k, "plan", self.lang) for k in keys], rows, fills)
         count = sum(len(u.activities) for u in self.cons.units)
         self.tables["activities"] = (s.ws.name, first + 1, count, keys)

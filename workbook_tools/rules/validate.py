@@ -8,7 +8,8 @@ schema is built from both, run lazily (all failures at once), and every failure 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -149,31 +150,88 @@ def build_schema(fmt: TableFormat,
     return schema, frozenset(reads)
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A table's validation, made ready: the values pandera is given (the columns the checks
+    read, column by column: the scores as integers), and what its failures are told with.
+    Made before the kind adds its computed columns, so the checks see the table as read."""
+
+    df: pd.DataFrame
+    columns: dict[str, list[Any]]
+    fmt: TableFormat
+    layout: Layout
+    sheet: str
+    schema: pa.DataFrameSchema
+    scores: frozenset[str]
+
+
+def prepare(df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str) -> Pending:
+    """The table's validation, ready to run alone (:func:`validate`) or with others of the same
+    schema (:func:`validate_many`)."""
+    schema, reads = schema_for(fmt, layout)
+    scores = frozenset(spec.key for spec in fmt.columns if spec.type == "score")
+    columns = {
+        name: [None if v is None or pd.isna(v) else int(v) for v in df[name].tolist()]
+        if name in scores else df[name].tolist()
+        for name in df.columns if name in reads
+    }
+    return Pending(df, columns, fmt, layout, sheet, schema, scores)
+
+
+def _frame(members: Sequence[Pending]) -> pd.DataFrame:
+    """One frame of the tables' rows, one after another (a RangeIndex): the scores as nullable
+    integers, every other column as Python objects."""
+    first = members[0]
+    return pd.DataFrame({
+        name: pd.array([v for p in members for v in p.columns[name]],
+                       dtype="Int64" if name in first.scores else object)
+        for name in first.columns
+    })
+
+
 def validate(
     df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str
 ) -> list[Finding]:
     """Run the table's checks; every failing cell becomes a finding."""
-    schema, reads = schema_for(fmt, layout)
-    scores = {spec.key for spec in fmt.columns if spec.type == "score"}
-    # a frame of the columns the checks read, in the table's order; the scores as integers
-    frame = pd.DataFrame({
-        name: pd.array([None if v is None or pd.isna(v) else int(v) for v in df[name]],
-                       dtype="Int64") if name in scores else df[name]
-        for name in df.columns if name in reads
-    }, index=df.index)
-    try:
-        schema.validate(frame, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    severities = {c.code: c.severity for c in fmt.checks}
+    return validate_many([prepare(df, fmt, layout, sheet)])[0]
+
+
+def validate_many(pending: Sequence[Pending]) -> list[list[Finding]]:
+    """Every table's findings, in order; pandera is called once for all the tables that share
+    a schema (a batch of units' registers), not once per table: its cost is mostly the same
+    whatever the number of rows. Each table's findings are the ones it would get alone."""
+    out: list[list[Finding]] = [[] for _ in pending]
+    groups: dict[int, list[int]] = {}
+    for i, p in enumerate(pending):
+        groups.setdefault(id(p.schema), []).append(i)
+    for members in groups.values():
+        tables = [pending[i] for i in members]
+        # whose is each row of the frame, and its row (label) in its own table
+        owner = [i for i, p in zip(members, tables, strict=True) for _ in range(len(p.df))]
+        labels = [int(label) for p in tables for label in p.df.index]
+        try:
+            tables[0].schema.validate(_frame(tables), lazy=True)
+            continue
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        failed: dict[int, list[tuple[str, int]]] = {}
+        for check, index in zip(cases["check"], cases["index"], strict=True):
+            if not isinstance(check, str) or SEP not in check or index is None or pd.isna(index):
+                continue
+            failed.setdefault(owner[int(index)], []).append((check, labels[int(index)]))
+        for i, fails in failed.items():
+            out[i] = _findings(pending[i], fails)
+    return out
+
+
+def _findings(p: Pending, fails: list[tuple[str, int]]) -> list[Finding]:
+    """The table's failing (check, row) pairs, each once, as findings by row and column."""
+    df, layout = p.df, p.layout
+    severities = {c.code: c.severity for c in p.fmt.checks}
     out: list[Finding] = []
     seen: set[tuple[str, int]] = set()
-    for check, index in zip(cases["check"], cases["index"], strict=True):
-        if not isinstance(check, str) or SEP not in check or index is None or pd.isna(index):
-            continue
+    for check, row in fails:
         code, key = check.split(SEP, 1)
-        row = int(index)
         if (check, row) in seen:
             continue
         seen.add((check, row))
@@ -188,7 +246,7 @@ def validate(
             Finding(
                 Severity(severities[code]),
                 code,
-                sheet=sheet,
+                sheet=p.sheet,
                 row=row,
                 column=column_letter(layout.columns[key]),
                 value=None if value is None or (not isinstance(value, str) and pd.isna(value))

@@ -1,0 +1,147 @@
+"""Many files through the one pipeline: ``score`` and ``validate`` of a folder.
+
+Files are taken in batches (:data:`BATCH_FILES` small files, or fewer whose sizes add up to
+:data:`BATCH_BYTES`; a large file alone): a batch's tables are validated together
+(:func:`workbook_tools.pipeline.run_batch`), since pandera's cost is mostly the same whatever
+the number of rows. With ``jobs`` > 1, batches go to that many worker processes
+(:mod:`workbook_tools.parallel`). Either way every file's report is the one it would get alone,
+and reports come back in the order of the files, each as soon as its batch is done; nothing of
+a file is kept once its report is given, so memory stays flat however many files there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+from .model import DEFAULT_OPTIONS, FileReport, Options, Table
+from .parallel import ordered_map
+from .pipeline import load_plans, output_path, run_batch
+
+T = TypeVar("T")
+
+#: at most this many files in one batch
+BATCH_FILES = 32
+#: a batch stops growing once its files' sizes add up to this (a large file is a batch alone)
+BATCH_BYTES = 256 * 1024
+#: with fewer files than this, no worker process is started (starting one costs more)
+PARALLEL_FROM = 2 * BATCH_FILES
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reader will say what is wrong with it
+
+
+def batches(items: Iterable[T], path: Callable[[T], Path]) -> Iterator[list[T]]:
+    """The items (files, or what names them: ``path``) in order, cut into batches."""
+    batch: list[T] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += _size(path(item))
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _given(reports: list[FileReport]) -> Iterator[FileReport]:
+    """A batch's reports one by one, none kept once given."""
+    reports.reverse()
+    while reports:
+        yield reports.pop()
+
+
+def _light(report: FileReport) -> FileReport:
+    """A report as a worker sends it back: without the workbook's cells (the copy is written)."""
+    return replace(report, book=None,
+                   tables=tuple(replace(t, grid=None) for t in report.tables))
+
+
+def _worker_batch(paths: list[Path], names: list[Path] | None, options: Options,
+                  plans: list[Table] | None) -> list[FileReport]:
+    def name(i: int, path: Path) -> Path:
+        assert names is not None
+        return names[i]
+
+    return [_light(r) for r in run_batch(paths, options=options, plans=plans,
+                                         name=name if names is not None else None)]
+
+
+def iter_many(
+    paths: list[Path],
+    *,
+    write: bool,
+    out_dir: str | Path | None = None,
+    options: Options = DEFAULT_OPTIONS,
+    plans: list[Table] | None = None,
+    plan_path: Path | None = None,
+    jobs: int = 1,
+) -> Iterator[FileReport]:
+    """Every file through the pipeline, in order, each report given as soon as its batch is
+    done; no two copies of one run share a name. A caller that lets each report go runs any
+    number of files in flat memory.
+
+    ``plan_path``: a plan workbook whose measures every file's cross-check counts (loaded by
+    :func:`~workbook_tools.pipeline.load_plans`); when it cannot serve, its rejection comes
+    first. ``jobs``: worker processes (with :data:`PARALLEL_FROM` files or more); their
+    reports come without the workbook's cells (``book``, ``Table.grid``)."""
+    if plan_path is not None:
+        loaded, plan_report = load_plans(plan_path, options)
+        if plan_report.status == "rejected":
+            yield plan_report
+        del plan_report
+        plans = [*(plans or []), *loaded] if loaded else plans
+    if write and out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    paths = [Path(p) for p in paths]
+    folder = Path(out_dir) if out_dir else None
+    taken: set[Path] = set()
+    if jobs > 1 and len(paths) >= PARALLEL_FROM:
+        # names are given when a batch is sent (a worker cannot ask the others): a file that
+        # turns out rejected leaves its name unused
+        def job(batch: list[Path]) -> tuple[list[Path], list[Path] | None, Options,
+                                            list[Table] | None]:
+            names = None
+            if write:
+                names = []
+                for path in batch:
+                    names.append(target := output_path(path, folder, taken))
+                    taken.add(target.resolve())
+            return batch, names, options, plans
+
+        for reports in ordered_map(_worker_batch, map(job, batches(paths, Path)), jobs):
+            yield from _given(reports)
+        return
+
+    def name(i: int, path: Path) -> Path:
+        return output_path(path, folder, taken)
+
+    def took(output: Path) -> None:
+        taken.add(output.resolve())
+
+    for batch in batches(paths, Path):
+        yield from _given(run_batch(batch, options=options, plans=plans,
+                                    name=name if write else None, took=took))
+
+
+def run_many(
+    paths: list[Path],
+    *,
+    write: bool,
+    out_dir: str | Path | None = None,
+    options: Options = DEFAULT_OPTIONS,
+    plans: list[Table] | None = None,
+    plan_path: Path | None = None,
+    jobs: int = 1,
+) -> list[FileReport]:
+    """:func:`iter_many` as a list (every report kept: for a few files, or a caller that needs
+    them all at once)."""
+    return list(iter_many(paths, write=write, out_dir=out_dir, options=options, plans=plans,
+                          plan_path=plan_path, jobs=jobs))
