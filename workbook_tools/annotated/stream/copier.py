@@ -58,7 +58,7 @@ from ..neutralise import dangerous_formula
 from .comments import Comments
 from .errors import StreamUnsupported
 from .newsheet import new_sheet_xml
-from .package import CHUNK, ContentTypes, Package, is_vba_type, load_rels, new_rel_id, render_rels
+from .package import CHUNK, ContentTypes, Package, is_vba_type, new_rel_id, render_rels
 from .rows import Rows
 from .styles import Styles
 from .worksheet import (
@@ -93,7 +93,7 @@ class Copier(Package):
         self.types = ContentTypes(self.read(CONTENT_TYPES))
         self.notes = Comments(self, self.types, self.plan.author)
         types_before = self.types.render()
-        root_rels = load_rels(self.read(ROOT_RELS))
+        root_rels = self.rels_part(ROOT_RELS)
         main = [r for r in root_rels if r.type == RT_OFFICE_DOCUMENT]
         if len(main) != 1 or resolve("", main[0].target) != WORKBOOK:
             raise StreamUnsupported("the workbook is not xl/workbook.xml")
@@ -154,7 +154,7 @@ class Copier(Package):
                     or name.lower() in ("xl/calcchain.xml", "xl/vbaproject.bin")):
                 drop.add(name)
         for rels_part in [n for n in self.infos if n.endswith(".rels")]:
-            for r in load_rels(self.read(rels_part)):
+            for r in self.rels_part(rels_part):
                 if r.mode != "External" and self._bad_type(r.type):
                     drop.add(resolve(source_of(rels_part), r.target))
         for name in list(drop):
@@ -175,7 +175,7 @@ class Copier(Package):
         # every other relationships part that points at what is dropped
         for rels_part in [n for n in self.infos if n.endswith(".rels") and n not in self.drop]:
             source = source_of(rels_part)
-            rels = load_rels(self.read(rels_part))
+            rels = self.rels_part(rels_part)
             kept = [r for r in rels if not self._dropped_rel(source, r)]
             if len(kept) != len(rels):
                 self.replace[rels_part] = render_rels(kept)
