@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from workbook_tools.annotated.stream import StreamUnsupported, rows, write_stream
+from workbook_tools.annotated.stream.copier import Copier
+from workbook_tools.annotated.stream.worksheet import Merged, SheetJob
 from workbook_tools.copyplan import CopyPlan, Overlay, SheetEdits, Style
 
 TITLE = "Тизмек"
@@ -198,3 +201,40 @@ def test_many_rows_and_attribute_variants(tmp_path: Path,
     monkeypatch.setattr(rows, "MAX_RESTYLED", 20)
     plain, general = _both(src, plan, tmp_path, monkeypatch)
     assert plain == general
+
+
+def _ops_cell_by_cell(edits: SheetEdits, covered: Callable[[int, int], bool]
+                      ) -> dict[int, list[int]]:
+    """The columns each row's edits touch, as the copier found them cell by cell."""
+    ops: dict[int, list[int]] = {}
+    cells = [*edits.overlays,
+             *((row, col) for row, (first, last, _) in edits.row_fills.items()
+               for col in range(first, last + 1)),
+             *edits.cells]
+    for row, col in cells:
+        if not covered(row, col):
+            cols = ops.setdefault(row, [])
+            if col not in cols:
+                cols.append(col)
+    return {r: c for r, c in ops.items() if c}
+
+
+@pytest.mark.parametrize("merges", ["", '<mergeCell ref="B2:C3"/><mergeCell ref="A5:F5"/>'])
+def test_the_cells_each_row_changes(merges: str) -> None:
+    edits = SheetEdits(TITLE)
+    edits.overlays[(2, 9)] = Overlay(border="mark")
+    edits.overlays[(3, 2)] = Overlay(border="mark")  # covered by B2:C3
+    edits.cells[(9, 1)] = ("a row of its own", None)
+    edits.cells[(2, 4)] = ("inside the colour", None)
+    edits.cells[(2, 7)] = ("past it", None)
+    for r in range(1, 7):
+        edits.row_fills[r] = (1, 6, "FFFFC7CE")
+    edits.row_fills[7] = (3, 2, "FFFFC7CE")  # empty
+    edits.row_fills[8] = (1, 1, "FFFFC7CE")
+    job = SheetJob(TITLE, "xl/worksheets/sheet1.xml")
+    job.tail = f"<mergeCells>{merges}</mergeCells>" if merges else ""
+    copier = Copier.__new__(Copier)
+    copier._edits(job, edits)
+    merged = Merged(job.tail)
+    assert job.ops == _ops_cell_by_cell(edits, merged)
+    assert list(job.ops) == list(_ops_cell_by_cell(edits, merged))

@@ -249,22 +249,34 @@ class Copier(Package):
         ops = job.ops
         job.edits = edits
 
-        def cells() -> Iterator[tuple[int, int]]:
-            """Every cell the plan touches, without a set of them all (a large sheet's
-            coloured rows are most of its cells)."""
-            yield from edits.overlays
-            for row, (first, last, _) in edits.row_fills.items():
-                for col in range(first, last + 1):
-                    yield row, col
-            yield from edits.cells
-
-        for row, col in cells():
+        def add(row: int, col: int) -> None:
             if not covered(row, col):
                 cols = ops.get(row)
                 if cols is None:
                     ops[row] = [col]
                 elif col not in cols:
                     cols.append(col)
+
+        # every cell the plan touches, by row in the order it comes (overlays, row colours,
+        # new cells), without a set of them all (a large sheet's coloured rows are most of
+        # its cells)
+        for row, col in edits.overlays:
+            add(row, col)
+        spans = merged.rows
+        for row, (first, last, _) in edits.row_fills.items():
+            if row in spans:  # a merged range crosses the row: cell by cell
+                for col in range(first, last + 1):
+                    add(row, col)
+                continue
+            cols = ops.get(row)
+            if cols is None:
+                if first <= last:
+                    ops[row] = list(range(first, last + 1))
+            else:
+                have = set(cols)
+                cols.extend(c for c in range(first, last + 1) if c not in have)
+        for row, col in edits.cells:
+            add(row, col)
         set_widths(job, edits.widths)
         stretch_dimension(job)
         comments = {rc: text for rc, text in edits.comments.items() if not covered(*rc)}
