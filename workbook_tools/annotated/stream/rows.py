@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -41,13 +42,16 @@ _C_START = re.compile(r"<c\b([^>]*?)(/?>)")
 _letters = lru_cache(maxsize=1024)(column_letter)
 #: a row's start tag, as :data:`_ROW_START` reads it (after ``<row``: whitespace, / or >)
 _ROW_START_B = re.compile(rb"<row(?=[\s/>])([^>]*?)(/?)>")
-#: a plain row's content: cells with ``r="A1"`` first after one space, whitespace between
-#: them; each cell taken as :data:`_CELL_FAST` takes it (atomic: never stretched to a later
-#: ``</c>`` to make the row match)
-_CELL_REST = rb"(?:/>|>[^<]*+(?:<(?!/c>)[^<]*+)*+</c>)"  # ``/>`` or ``>.*?</c>``, unrolled
-_PLAIN_CELLS = re.compile(rb'(?>\s*<c r="[A-Z]{1,3}\d+"[^>]*?' + _CELL_REST + rb")*+\s*")
-#: a plain cell: ``<c r="A1"``, letters, row, the other attributes, the rest
-_PLAIN_CELL = re.compile(rb'(<c r="([A-Z]{1,3})(\d+)")([^>]*?)(' + _CELL_REST + rb")")
+#: a plain cell, with the whitespace before it: ``<c r="`` (one space), the letters, the row
+#: and its closing quote, the other attributes, then ``/>`` or ``>`` the content ``</c>``. The
+#: same cell :data:`_CELL_FAST` takes, in patterns that never try a character twice: the
+#: attributes run to the first ">" (less a "/" right before it), the content to the first
+#: "</c>". Its groups put together are the whole match, so the matches of a row's content
+#: tile it exactly when their lengths add up to it (less trailing whitespace): nothing
+#: between the cells but whitespace.
+_PLAIN_CELL = re.compile(rb'(\s*<c r=")([A-Z]{1,3})(\d+")([^>/]*+(?:/(?!>)[^>/]*+)*+)'
+                         rb"(/>|>[^<]*+(?:<(?!/c>)[^<]*+)*+</c>)")
+_C_OPEN = b'<c r="'
 #: column numbers by letters (ASCII), bounded
 _COLUMNS: dict[bytes, int] = {}
 _first = itemgetter(0)
@@ -155,13 +159,14 @@ class Rows:
         m = _ROW_START_B.match(row)
         if m is None:
             return None
-        inner = b""
+        found: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []
         if not m.group(2):
             if not row.endswith(b"</row>"):
                 return None
             inner = row[m.end():-6]
-            if _PLAIN_CELLS.fullmatch(inner) is None:
-                return None
+            found = _PLAIN_CELL.findall(inner)
+            if len(b"".join(chain.from_iterable(found))) != len(inner.rstrip()):
+                return None  # something else than plain cells and whitespace
         try:
             row.decode("utf-8")  # only UTF-8 is edited (as :meth:`_row` decodes it)
         except UnicodeDecodeError:
@@ -176,12 +181,13 @@ class Rows:
         first, last, fill = band if band is not None else (0, -1, "")
         band_ov = band_overlay(fill) if band is not None else None
         restyled = self._band_attrs.setdefault(band_ov, {}) if band_ov is not None else {}
-        digits_r = str(r).encode("ascii")
+        digits_r = b'%d"' % r
         wanted = set(cols)
         columns = _COLUMNS
         seen: set[int] = set()
         cells: list[tuple[int, bytes]] = []
-        for head, letters, digits, attrs, end in _PLAIN_CELL.findall(inner):
+        for _, letters, digits, attrs, end in found:
+            head = _C_OPEN + letters + digits
             if digits != digits_r:
                 return None  # :meth:`_row` declines it
             col = columns.get(letters) or _column(letters)
