@@ -199,6 +199,7 @@ def test_many_rows_and_attribute_variants(tmp_path: Path,
         edits.row_fills[r] = (1, 5, ["FFFFC7CE", "FFC6EFCE", "FFFFEB9C"][r % 3])
         edits.cells[(r, 5)] = (f"text {r % 7}", BOLD)
     monkeypatch.setattr(rows, "MAX_RESTYLED", 20)
+    monkeypatch.setattr(rows, "MAX_NEW_CELLS", 5)
     plain, general = _both(src, plan, tmp_path, monkeypatch)
     assert plain == general
 

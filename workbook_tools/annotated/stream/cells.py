@@ -18,10 +18,11 @@ _EPOCH = datetime(1899, 12, 30)
 letters = lru_cache(maxsize=1024)(column_letter)
 
 
-#: what :func:`cell_value` makes of a text (the same levels, measures and findings come back in
+#: what :func:`cell_value` makes of a short text (the same levels and measures come back in
 #: every row), bounded
 _TEXTS: dict[str, tuple[str, str, int | None] | None] = {}
-_MAX_TEXTS = 4096
+_MAX_TEXTS = 1024
+_MAX_TEXT_LENGTH = 200
 _MISSING = object()
 
 
@@ -32,9 +33,10 @@ def cell_value(value: Any) -> tuple[str, str, int | None] | None:
         found = _TEXTS.get(value, _MISSING)
         if found is _MISSING:
             found = _text(value)
-            if len(_TEXTS) >= _MAX_TEXTS:
-                _TEXTS.clear()
-            _TEXTS[value] = found
+            if len(value) <= _MAX_TEXT_LENGTH:
+                if len(_TEXTS) >= _MAX_TEXTS:
+                    _TEXTS.clear()
+                _TEXTS[value] = found
         return found  # type: ignore[return-value]
     if value is None:
         return None

@@ -27,6 +27,8 @@ ROWS_PER_CHUNK = 500
 #: how many distinct (cell attributes, overlay) pairs are remembered (a hostile sheet may
 #: give every cell attributes of its own)
 MAX_RESTYLED = 4096
+#: how many of the cells a plain row adds are remembered (what follows their reference)
+MAX_NEW_CELLS = 1024
 
 #: a row, to the first ``</row>`` (``.*?</row>`` unrolled: the same match, several times faster)
 _ROW_B = re.compile(rb"<row\b[^>]*?(?:/>|>[^<]*+(?:<(?!/row>)[^<]*+)*+</row>)")
@@ -95,7 +97,6 @@ class Rows:
         self._own_rows: dict[int, dict[int, Overlay]] | None = None
         #: what follows the reference of a cell :meth:`_new_cell` adds
         self._new_cells: dict[tuple[Any, ...], bytes] = {}
-        self._value_rows: dict[int, dict[int, tuple[Any, Style | None]]] | None = None
 
     def render(self) -> Iterator[bytes]:
         """The rows, as UTF-8: untouched rows as they were, changed ones edited (as bytes when
@@ -174,9 +175,9 @@ class Rows:
         edits = self.job.edits
         assert edits is not None
         if self._own_rows is None:
-            self._group(edits)
+            self._own_rows = self._by_row(edits)
         own = self._own_rows.get(r) if self._own_rows else None
-        values = self._value_rows.get(r) if self._value_rows else None
+        values = edits.cells  # looked up cell by cell: a dictionary per row would be MiBs
         band = edits.row_fills.get(r)
         first, last, fill = band if band is not None else (0, -1, "")
         band_ov = band_overlay(fill) if band is not None else None
@@ -194,7 +195,7 @@ class Rows:
             seen.add(col)
             if col not in wanted:
                 cells.append((col, head + attrs + end))
-            elif own is None and first <= col <= last and (values is None or col not in values):
+            elif own is None and first <= col <= last and (r, col) not in values:
                 # a row colour over a staff cell: nearly every cell
                 new = restyled.get(attrs)
                 if new is None:
@@ -235,8 +236,8 @@ class Rows:
         return new
 
     @staticmethod
-    def _op(col: int, own: dict[int, Overlay] | None,
-            values: dict[int, tuple[Any, Style | None]] | None, band_ov: Overlay | None,
+    def _op(r: int, col: int, own: dict[int, Overlay] | None,
+            values: dict[tuple[int, int], tuple[Any, Style | None]], band_ov: Overlay | None,
             band: tuple[int, int, str] | None) -> Op:
         """:meth:`_ops`' Op of one column (``SheetEdits.overlay_at``, the cell's value)."""
         ov = own.get(col) if own else None
@@ -244,15 +245,15 @@ class Rows:
             overlay = band_ov if ov is None else Overlay(ov.fill or band[2], ov.border)
         else:
             overlay = ov
-        value = values.get(col) if values else None
+        value = values.get((r, col))
         return Op(overlay, True, value[0], value[1]) if value else Op(overlay)
 
     def _plain_cell(self, r: int, col: int, attrs: bytes, end: bytes, head: bytes,
                     own: dict[int, Overlay] | None,
-                    values: dict[int, tuple[Any, Style | None]] | None,
+                    values: dict[tuple[int, int], tuple[Any, Style | None]],
                     band_ov: Overlay | None, band: tuple[int, int, str] | None) -> bytes:
         """A plain staff cell the plan changes otherwise than by its row's colour alone."""
-        op = self._op(col, own, values, band_ov, band)
+        op = self._op(r, col, own, values, band_ov, band)
         text = attrs.decode("utf-8")
         if not op.has_value and op.overlay is not None:
             new = self._restyle(text, op.overlay)
@@ -262,11 +263,11 @@ class Rows:
         return self._apply(r, col, text, body, op, xml).encode("utf-8")
 
     def _new_cell(self, r: int, col: int, own: dict[int, Overlay] | None,
-                  values: dict[int, tuple[Any, Style | None]] | None,
+                  values: dict[tuple[int, int], tuple[Any, Style | None]],
                   band_ov: Overlay | None, band: tuple[int, int, str] | None) -> bytes:
         """A cell the plan adds to a plain row (b"" for none): what follows its reference
         is remembered by (overlay, value, style) for text and whole numbers."""
-        op = self._op(col, own, values, band_ov, band)
+        op = self._op(r, col, own, values, band_ov, band)
         value = op.value
         key = None
         if type(value) is str or type(value) is int or value is None:
@@ -277,20 +278,18 @@ class Rows:
         xml = self._apply(r, col, None, None, op, "")
         if key is not None:
             ref = f'<c r="{_letters(col)}{r}"'
-            if len(self._new_cells) > MAX_RESTYLED:
+            if len(self._new_cells) >= MAX_NEW_CELLS:
                 self._new_cells.clear()
             self._new_cells[key] = xml[len(ref):].encode("utf-8") if xml else b""
         return xml.encode("utf-8")
 
-    def _group(self, edits: SheetEdits) -> None:
-        """The plan's own overlays and new cells by row, then column (for :meth:`_plain_row`)."""
+    @staticmethod
+    def _by_row(edits: SheetEdits) -> dict[int, dict[int, Overlay]]:
+        """The plan's own overlays (the marked cells: few) by row, then column."""
         own: dict[int, dict[int, Overlay]] = {}
         for (r, c), ov in edits.overlays.items():
             own.setdefault(r, {})[c] = ov
-        values: dict[int, dict[int, tuple[Any, Style | None]]] = {}
-        for (r, c), cell in edits.cells.items():
-            values.setdefault(r, {})[c] = cell
-        self._own_rows, self._value_rows = own, values
+        return own
 
     def _ops(self, r: int) -> dict[int, Op]:
         edits = self.job.edits
