@@ -44,7 +44,7 @@ class Overlay:
 
 
 @lru_cache(maxsize=64)
-def _band(fill: str) -> Overlay:
+def band_overlay(fill: str) -> Overlay:
     """A row colour's overlay (one object for each colour: a large sheet has one per cell)."""
     return Overlay(fill=fill)
 
@@ -75,7 +75,7 @@ class SheetEdits:
         if band is None or not band[0] <= col <= band[1]:
             return own
         if own is None:
-            return _band(band[2])
+            return band_overlay(band[2])
         return Overlay(own.fill or band[2], own.border)
 
     def overlaid(self) -> set[tuple[int, int]]:

@@ -113,6 +113,12 @@ def width_for_words(text: object, *, bold: bool = False, size: float | None = No
 
 def height_for(lines: int, size: float | None = None) -> float:
     """The height in points of a row showing ``lines`` lines."""
+    return _height_for(lines, size)
+
+
+# a few line counts and sizes recur on every row (round() to one decimal is slow)
+@lru_cache(maxsize=1024)
+def _height_for(lines: int, size: float | None) -> float:
     return max(MIN_HEIGHT, round(lines * LINE_POINTS * (size or BASE_SIZE) / BASE_SIZE, 1))
 
 

@@ -28,11 +28,10 @@ _REF_VALUE = rb"\s*=\s*[\"']\$?([A-Za-z]{1,4})\$?([0-9]{1,10})[\"']"
 
 
 def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
-    """(any cell, cell with r= first, cell with r= anywhere, row, row with r=, cell that can
-    hold a value, with its r=) for a prefix."""
+    """(any cell, cell with r= anywhere, row, row with r=, cell that can hold a value, with
+    its r=; cell with r= first and whether it can hold a value) for a prefix."""
     return (
         re.compile(rb"<" + pfx + rb"c[\s/>]"),
-        re.compile(rb"<" + pfx + rb"c\sr" + _REF_VALUE),
         re.compile(rb"<" + pfx + rb"c" + _ANY_ATTRS + rb"\sr" + _REF_VALUE),
         # rows that can hold cells (not <row .../>), with and without a plain r=
         re.compile(rb"<" + pfx + rb"row(?:\s(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*)?(?<!/)>"),
@@ -45,6 +44,12 @@ def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
             rb"<" + pfx + rb"c" + _ANY_ATTRS + rb"\sr" + _REF_VALUE
             + rb"(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*(?<!/)>"
         ),
+        # cell with r= first, and ">" when it can hold a value: what the previous pattern
+        # finds, in the same pass (the tag's rest never holds "<", so no match swallows a cell)
+        re.compile(
+            rb"<" + pfx + rb"c\sr" + _REF_VALUE
+            + rb"(?:[^>\"'<]|\"[^\"<]*\"|'[^'<]*')*+(?:(?<!/)(>))?"
+        ),
     )
 
 
@@ -52,6 +57,8 @@ def _cell_row_patterns(pfx: bytes) -> tuple[re.Pattern[bytes], ...]:
 _PLAIN = _cell_row_patterns(b"")
 _PREFIXED = _cell_row_patterns(_PFX)
 _HAS_PREFIX = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+#: what :data:`_HAS_PREFIX` needs (searched for first: far fewer places to try than "<")
+_MAY_HAVE_PREFIX = re.compile(rb":(?:c|row)[\s/>]")
 #: styled empty cells allowed per cell of the limit (they cost openpyxl, not calamine)
 _ELEMENTS_PER_CELL = 4
 _first = operator.itemgetter(0)
@@ -120,6 +127,9 @@ class SheetScan:
     def region(self, text: bytes) -> None:
         if not self._fast(text):
             self._slow(text)
+        if b"mergeCell" not in text and b"dimension" not in text:
+            self.check()
+            return  # no range tag (a C-speed search, where the pattern tries every "<")
         for m in _RANGE_TAG.finditer(text):
             r = _ATTR_REF.search(m.group(2))
             rng = ooxml.parse_range(r.group(1)) if r else None
@@ -139,15 +149,23 @@ class SheetScan:
 
     def _fast(self, text: bytes) -> bool:
         """All in C when every cell and every (non-empty) row carries a plain reference."""
-        cell_any, cell_r_first, cell_r, row_open, row_r, cell_value_r = (
-            _PREFIXED if _HAS_PREFIX.search(text) else _PLAIN
+        prefixed = _MAY_HAVE_PREFIX.search(text) and _HAS_PREFIX.search(text)
+        cell_any, cell_r, row_open, row_r, cell_value_r, first_value = (
+            _PREFIXED if prefixed else _PLAIN
         )
-        n_cells = len(cell_any.findall(text))
-        refs = cell_r_first.findall(text)
-        if len(refs) != n_cells:
+        refs: list[tuple[bytes, ...]] = first_value.findall(text)
+        # every "<c" a cell with r= first (rows of cells and nothing else): then the cells
+        # are counted without the pattern
+        n_cells = len(refs) if not prefixed and text.count(b"<c") == len(refs) \
+            else len(cell_any.findall(text))
+        if len(refs) == n_cells:
+            # every cell has r= first: those that can hold a value are the ones with ">"
+            values = [ref for ref in refs if ref[2]]
+        else:
             refs = cell_r.findall(text)
             if len(refs) != n_cells:
                 return False
+            values = cell_value_r.findall(text)
         row_refs = row_r.findall(text)
         if len(row_refs) != len(row_open.findall(text)):
             return False
@@ -158,7 +176,6 @@ class SheetScan:
             self.elements += len(refs)
             # the last cell may precede a later <row>: then col over-estimates, never under
             self.col = _col(refs[-1][0])
-            values = cell_value_r.findall(text)
             if values:
                 self.cells += len(values)
                 self.max_col = max(self.max_col, max(map(_col, set(map(_first, values)))))

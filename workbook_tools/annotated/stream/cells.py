@@ -7,16 +7,37 @@ import math
 from datetime import date, datetime
 from datetime import time as dtime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from ...ooxml import column_letter
 from .xmltext import clean, esc
 
 _EPOCH = datetime(1899, 12, 30)
+#: a column's letters, worked out once per column
+letters = lru_cache(maxsize=1024)(column_letter)
+
+
+#: what :func:`cell_value` makes of a short text (the same levels and measures come back in
+#: every row), bounded
+_TEXTS: dict[str, tuple[str, str, int | None] | None] = {}
+_MAX_TEXTS = 1024
+_MAX_TEXT_LENGTH = 200
+_MISSING = object()
 
 
 def cell_value(value: Any) -> tuple[str, str, int | None] | None:
     """(t attribute, cell content, number format) for a value the tool writes; None: no value.
     Text is always written as text, never as a formula."""
+    if type(value) is str:
+        found = _TEXTS.get(value, _MISSING)
+        if found is _MISSING:
+            found = _text(value)
+            if len(value) <= _MAX_TEXT_LENGTH:
+                if len(_TEXTS) >= _MAX_TEXTS:
+                    _TEXTS.clear()
+                _TEXTS[value] = found
+        return found  # type: ignore[return-value]
     if value is None:
         return None
     if type(value).__module__ == "numpy" and hasattr(value, "item"):
@@ -43,7 +64,11 @@ def cell_value(value: Any) -> tuple[str, str, int | None] | None:
     if isinstance(value, dtime):
         seconds = value.hour * 3600 + value.minute * 60 + value.second
         return "", f"<v>{seconds / 86400!r}</v>", 21
-    text = clean(str(value))
+    return _text(str(value))
+
+
+def _text(value: str) -> tuple[str, str, int | None] | None:
+    text = clean(value)
     if not text:
         return None
     return ' t="inlineStr"', f'<is><t xml:space="preserve">{esc(text)}</t></is>', None

@@ -58,7 +58,7 @@ from ..neutralise import dangerous_formula
 from .comments import Comments
 from .errors import StreamUnsupported
 from .newsheet import new_sheet_xml
-from .package import CHUNK, ContentTypes, Package, is_vba_type, load_rels, new_rel_id, render_rels
+from .package import CHUNK, ContentTypes, Package, is_vba_type, new_rel_id, render_rels
 from .rows import Rows
 from .styles import Styles
 from .worksheet import (
@@ -93,7 +93,7 @@ class Copier(Package):
         self.types = ContentTypes(self.read(CONTENT_TYPES))
         self.notes = Comments(self, self.types, self.plan.author)
         types_before = self.types.render()
-        root_rels = load_rels(self.read(ROOT_RELS))
+        root_rels = self.rels_part(ROOT_RELS)
         main = [r for r in root_rels if r.type == RT_OFFICE_DOCUMENT]
         if len(main) != 1 or resolve("", main[0].target) != WORKBOOK:
             raise StreamUnsupported("the workbook is not xl/workbook.xml")
@@ -154,7 +154,7 @@ class Copier(Package):
                     or name.lower() in ("xl/calcchain.xml", "xl/vbaproject.bin")):
                 drop.add(name)
         for rels_part in [n for n in self.infos if n.endswith(".rels")]:
-            for r in load_rels(self.read(rels_part)):
+            for r in self.rels_part(rels_part):
                 if r.mode != "External" and self._bad_type(r.type):
                     drop.add(resolve(source_of(rels_part), r.target))
         for name in list(drop):
@@ -175,7 +175,7 @@ class Copier(Package):
         # every other relationships part that points at what is dropped
         for rels_part in [n for n in self.infos if n.endswith(".rels") and n not in self.drop]:
             source = source_of(rels_part)
-            rels = load_rels(self.read(rels_part))
+            rels = self.rels_part(rels_part)
             kept = [r for r in rels if not self._dropped_rel(source, r)]
             if len(kept) != len(rels):
                 self.replace[rels_part] = render_rels(kept)
@@ -249,22 +249,34 @@ class Copier(Package):
         ops = job.ops
         job.edits = edits
 
-        def cells() -> Iterator[tuple[int, int]]:
-            """Every cell the plan touches, without a set of them all (a large sheet's
-            coloured rows are most of its cells)."""
-            yield from edits.overlays
-            for row, (first, last, _) in edits.row_fills.items():
-                for col in range(first, last + 1):
-                    yield row, col
-            yield from edits.cells
-
-        for row, col in cells():
+        def add(row: int, col: int) -> None:
             if not covered(row, col):
                 cols = ops.get(row)
                 if cols is None:
                     ops[row] = [col]
                 elif col not in cols:
                     cols.append(col)
+
+        # every cell the plan touches, by row in the order it comes (overlays, row colours,
+        # new cells), without a set of them all (a large sheet's coloured rows are most of
+        # its cells)
+        for row, col in edits.overlays:
+            add(row, col)
+        spans = merged.rows
+        for row, (first, last, _) in edits.row_fills.items():
+            if row in spans:  # a merged range crosses the row: cell by cell
+                for col in range(first, last + 1):
+                    add(row, col)
+                continue
+            cols = ops.get(row)
+            if cols is None:
+                if first <= last:
+                    ops[row] = list(range(first, last + 1))
+            else:
+                have = set(cols)
+                cols.extend(c for c in range(first, last + 1) if c not in have)
+        for row, col in edits.cells:
+            add(row, col)
         set_widths(job, edits.widths)
         stretch_dimension(job)
         comments = {rc: text for rc, text in edits.comments.items() if not covered(*rc)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ...copyplan import MARGINS, NewSheet, Page
 from ...ooxml import MAIN_NS, REL_NS, a1, column_letter, parse_ref, range_ref
 from .cells import cell_value, cell_xml
+from .cells import letters as _letters
 from .errors import StreamUnsupported
 from .styles import Styles
 from .xmltext import XML_DECL, esc, esc_attr
@@ -17,16 +18,22 @@ def new_sheet_xml(new: NewSheet, styles: Styles) -> bytes:
     text is never held twice)."""
     rows: list[bytes] = []
     max_col = 0
+    # each cell format once for each style object (they live in ``new`` while this runs, so
+    # their ids stay theirs): hashing a Style on every cell is most of the time otherwise
+    formats: dict[tuple[int, int | None], int] = {}
     for r, cells in enumerate(new.rows, start=1):
         height = new.heights.get(r)
         row_tag = f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">'
         out = []
         for c, (value, style) in enumerate(cells, start=1):
             v = cell_value(value)
-            xf = styles.style(0, style, v[2] if v else None)
+            key = (id(style), v[2] if v else None)
+            xf = formats.get(key)
+            if xf is None:
+                xf = formats[key] = styles.style(0, style, key[1])
             if v is None and xf == 0:
                 continue
-            out.append(cell_xml(a1(r, c), xf, v))
+            out.append(cell_xml(f"{_letters(c)}{r}", xf, v))
             max_col = max(max_col, c)
         if out or height:
             rows.append((row_tag + "".join(out) + "</row>").encode("utf-8"))

@@ -118,6 +118,7 @@ class Package:
         self.infos = {i.filename: i for i in zin.infolist()}
         self.replace: dict[str, bytes] = {}  # part -> new bytes (new parts too)
         self.new_parts: list[str] = []
+        self._rels: dict[str, list[Rel]] = {}  # a relationships part, parsed once
 
     def read(self, part: str) -> bytes:
         info = self.infos.get(part)
@@ -198,7 +199,15 @@ class Package:
     def rels(self, part: str) -> list[Rel]:
         """The relationships of ``part`` (none when it has no relationships part)."""
         name = ooxml.rels_name(part)
-        return load_rels(self.read(name)) if name in self.infos else []
+        return self.rels_part(name) if name in self.infos else []
+
+    def rels_part(self, name: str) -> list[Rel]:
+        """The relationships the source's part ``name`` (a ``.rels``) holds: a new list each
+        time (callers add to it), the part parsed once."""
+        found = self._rels.get(name)
+        if found is None:
+            found = self._rels[name] = load_rels(self.read(name))
+        return list(found)
 
     def free_name(self, pattern: str) -> str:
         """A name for a new part, ``pattern`` with the first number no part has taken."""

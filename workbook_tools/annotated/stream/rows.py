@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from ...copyplan import Overlay, Style
+from ...copyplan import Overlay, SheetEdits, Style, band_overlay
 from ...ooxml import CELL, CELL_R, FORMULA, SHARED, column_letter, column_number
 from ..neutralise import dangerous_formula, translate
 from .cells import cell_value, cell_xml
@@ -25,8 +27,11 @@ ROWS_PER_CHUNK = 500
 #: how many distinct (cell attributes, overlay) pairs are remembered (a hostile sheet may
 #: give every cell attributes of its own)
 MAX_RESTYLED = 4096
+#: how many of the cells a plain row adds are remembered (what follows their reference)
+MAX_NEW_CELLS = 1024
 
-_ROW_B = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.DOTALL)
+#: a row, to the first ``</row>`` (``.*?</row>`` unrolled: the same match, several times faster)
+_ROW_B = re.compile(rb"<row\b[^>]*?(?:/>|>[^<]*+(?:<(?!/row>)[^<]*+)*+</row>)")
 _ROW_R_B = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _ROW_START = re.compile(r"<row\b([^>]*?)(/?)>")
 _CELL_S = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
@@ -37,6 +42,34 @@ _CELL_FAST = re.compile(r"""<c\b(?:\s+r="([A-Z]{1,3})(\d+)")?([^>]*?)(?:/>|>(.*?
 _C_START = re.compile(r"<c\b([^>]*?)(/?>)")
 #: a column's letters, worked out once per column
 _letters = lru_cache(maxsize=1024)(column_letter)
+#: a row's start tag, as :data:`_ROW_START` reads it (after ``<row``: whitespace, / or >)
+_ROW_START_B = re.compile(rb"<row(?=[\s/>])([^>]*?)(/?)>")
+#: a plain cell, with the whitespace before it: ``<c r="`` (one space), the letters, the row
+#: and its closing quote, the other attributes, then ``/>`` or ``>`` the content ``</c>``. The
+#: same cell :data:`_CELL_FAST` takes, in patterns that never try a character twice: the
+#: attributes run to the first ">" (less a "/" right before it), the content to the first
+#: "</c>". Its groups put together are the whole match, so the matches of a row's content
+#: tile it exactly when their lengths add up to it (less trailing whitespace): nothing
+#: between the cells but whitespace.
+_PLAIN_CELL = re.compile(rb'(\s*<c r=")([A-Z]{1,3})(\d+")([^>/]*+(?:/(?!>)[^>/]*+)*+)'
+                         rb"(/>|>[^<]*+(?:<(?!/c>)[^<]*+)*+</c>)")
+_C_OPEN = b'<c r="'
+#: column numbers by letters (ASCII), bounded
+_COLUMNS: dict[bytes, int] = {}
+_first = itemgetter(0)
+
+
+def _column(letters: bytes) -> int:
+    col = column_number(letters.decode("ascii"))
+    if len(_COLUMNS) < 4096:
+        _COLUMNS[letters] = col
+    return col
+
+
+@lru_cache(maxsize=256)
+def _height_attrs(need: float) -> bytes:
+    """What :meth:`Rows._height` adds to a row without ``ht``."""
+    return f' ht="{need:g}" customHeight="1"'.encode("ascii")
 
 
 @dataclass(slots=True)
@@ -59,10 +92,15 @@ class Rows:
         #: a staff cell's attributes with an overlay applied, by (attributes, overlay); ""
         #: when the format stays
         self._restyled: dict[tuple[str, Overlay], str] = {}
+        #: the same for a row colour over a plain cell's attributes, as bytes, by colour
+        self._band_attrs: dict[Overlay, dict[bytes, bytes]] = {}
+        self._own_rows: dict[int, dict[int, Overlay]] | None = None
+        #: what follows the reference of a cell :meth:`_new_cell` adds
+        self._new_cells: dict[tuple[Any, ...], bytes] = {}
 
     def render(self) -> Iterator[bytes]:
-        """The rows, as UTF-8: untouched rows as they were, changed ones decoded, edited and
-        encoded again."""
+        """The rows, as UTF-8: untouched rows as they were, changed ones edited (as bytes when
+        they are plain, :meth:`_plain_row`; else decoded, edited and encoded again)."""
         job = self.job
         wanted = sorted(job.ops)
         k = 0
@@ -89,7 +127,12 @@ class Rows:
                 if k < len(wanted) and wanted[k] == r:
                     ops = job.ops[r]
                     k += 1
-                if ops is not None or (job.neutralise and b"<f" in row):
+                formulas = job.neutralise and b"<f" in row
+                plain = self._plain_row(r, row, ops) if ops is not None and not formulas \
+                    else None
+                if plain is not None:
+                    out.append(gap + plain)
+                elif ops is not None or formulas:
                     try:
                         text = row.decode("utf-8")
                     except UnicodeDecodeError as exc:
@@ -108,6 +151,145 @@ class Rows:
             out.append(self._row(wanted[k], None, job.ops[wanted[k]]).encode("utf-8"))
             k += 1
         yield b"".join(out)
+
+    def _plain_row(self, r: int, row: bytes, cols: list[int]) -> bytes | None:
+        """:meth:`_row` of a row in the plain form nearly every row has (cells ``<c r="A1"``
+        with nothing but whitespace between them, no formula to neutralise), worked on its
+        bytes: the same cells, the same cell formats, made in the same order; None when the
+        row is not plain (then :meth:`_row` takes it, and declines what it declines)."""
+        m = _ROW_START_B.match(row)
+        if m is None:
+            return None
+        found: list[tuple[bytes, bytes, bytes, bytes, bytes]] = []
+        if not m.group(2):
+            if not row.endswith(b"</row>"):
+                return None
+            inner = row[m.end():-6]
+            found = _PLAIN_CELL.findall(inner)
+            if len(b"".join(chain.from_iterable(found))) != len(inner.rstrip()):
+                return None  # something else than plain cells and whitespace
+        try:
+            row.decode("utf-8")  # only UTF-8 is edited (as :meth:`_row` decodes it)
+        except UnicodeDecodeError:
+            return None
+        edits = self.job.edits
+        assert edits is not None
+        if self._own_rows is None:
+            self._own_rows = self._by_row(edits)
+        own = self._own_rows.get(r) if self._own_rows else None
+        values = edits.cells  # looked up cell by cell: a dictionary per row would be MiBs
+        band = edits.row_fills.get(r)
+        first, last, fill = band if band is not None else (0, -1, "")
+        band_ov = band_overlay(fill) if band is not None else None
+        restyled = self._band_attrs.setdefault(band_ov, {}) if band_ov is not None else {}
+        digits_r = b'%d"' % r
+        wanted = set(cols)
+        columns = _COLUMNS
+        seen: set[int] = set()
+        cells: list[tuple[int, bytes]] = []
+        for _, letters, digits, attrs, end in found:
+            head = _C_OPEN + letters + digits
+            if digits != digits_r:
+                return None  # :meth:`_row` declines it
+            col = columns.get(letters) or _column(letters)
+            seen.add(col)
+            if col not in wanted:
+                cells.append((col, head + attrs + end))
+            elif own is None and first <= col <= last and (r, col) not in values:
+                # a row colour over a staff cell: nearly every cell
+                new = restyled.get(attrs)
+                if new is None:
+                    new = self._band_restyle(attrs, band_ov, restyled)
+                cells.append((col, head + (new or attrs) + end))
+            else:
+                cells.append((col, self._plain_cell(r, col, attrs, end, head, own, values,
+                                                    band_ov, band)))
+        added = False
+        for col in cols:
+            if col in seen:
+                continue
+            seen.add(col)
+            xml = self._new_cell(r, col, own, values, band_ov, band)
+            if xml:
+                cells.append((col, xml))
+                added = True
+        row_attrs = m.group(1)
+        if added:
+            cells.sort(key=_first)
+            if b"spans" in row_attrs:
+                row_attrs = drop_attr(row_attrs.decode("utf-8"), "spans").encode("utf-8")
+        need = edits.heights.get(r)
+        if need:
+            if b"ht" not in row_attrs and row_attrs.isascii():
+                row_attrs = row_attrs.rstrip() + _height_attrs(need)
+            else:
+                row_attrs = self._height(r, row_attrs.decode("utf-8")).encode("utf-8")
+        return b"<row" + row_attrs + b">" + b"".join([x for _, x in cells]) + b"</row>"
+
+    def _band_restyle(self, attrs: bytes, band: Overlay | None,
+                      restyled: dict[bytes, bytes]) -> bytes:
+        """:meth:`_restyle` of a plain cell's attributes with its row's colour, remembered."""
+        assert band is not None
+        if len(restyled) >= MAX_RESTYLED:
+            restyled.clear()
+        new = restyled[attrs] = self._restyle(attrs.decode("utf-8"), band).encode("utf-8")
+        return new
+
+    @staticmethod
+    def _op(r: int, col: int, own: dict[int, Overlay] | None,
+            values: dict[tuple[int, int], tuple[Any, Style | None]], band_ov: Overlay | None,
+            band: tuple[int, int, str] | None) -> Op:
+        """:meth:`_ops`' Op of one column (``SheetEdits.overlay_at``, the cell's value)."""
+        ov = own.get(col) if own else None
+        if band is not None and band[0] <= col <= band[1]:
+            overlay = band_ov if ov is None else Overlay(ov.fill or band[2], ov.border)
+        else:
+            overlay = ov
+        value = values.get((r, col))
+        return Op(overlay, True, value[0], value[1]) if value else Op(overlay)
+
+    def _plain_cell(self, r: int, col: int, attrs: bytes, end: bytes, head: bytes,
+                    own: dict[int, Overlay] | None,
+                    values: dict[tuple[int, int], tuple[Any, Style | None]],
+                    band_ov: Overlay | None, band: tuple[int, int, str] | None) -> bytes:
+        """A plain staff cell the plan changes otherwise than by its row's colour alone."""
+        op = self._op(r, col, own, values, band_ov, band)
+        text = attrs.decode("utf-8")
+        if not op.has_value and op.overlay is not None:
+            new = self._restyle(text, op.overlay)
+            return head + (new.encode("utf-8") if new else attrs) + end
+        body = None if end == b"/>" else end[1:-4].decode("utf-8")
+        xml = (head + attrs + end).decode("utf-8")
+        return self._apply(r, col, text, body, op, xml).encode("utf-8")
+
+    def _new_cell(self, r: int, col: int, own: dict[int, Overlay] | None,
+                  values: dict[tuple[int, int], tuple[Any, Style | None]],
+                  band_ov: Overlay | None, band: tuple[int, int, str] | None) -> bytes:
+        """A cell the plan adds to a plain row (b"" for none): what follows its reference
+        is remembered by (overlay, value, style) for text and whole numbers."""
+        op = self._op(r, col, own, values, band_ov, band)
+        value = op.value
+        key = None
+        if type(value) is str or type(value) is int or value is None:
+            key = (op.overlay, op.has_value, op.style, value)
+            rest = self._new_cells.get(key)
+            if rest is not None:
+                return rest and b'<c r="' + _letters(col).encode("ascii") + b"%d\"" % r + rest
+        xml = self._apply(r, col, None, None, op, "")
+        if key is not None:
+            ref = f'<c r="{_letters(col)}{r}"'
+            if len(self._new_cells) >= MAX_NEW_CELLS:
+                self._new_cells.clear()
+            self._new_cells[key] = xml[len(ref):].encode("utf-8") if xml else b""
+        return xml.encode("utf-8")
+
+    @staticmethod
+    def _by_row(edits: SheetEdits) -> dict[int, dict[int, Overlay]]:
+        """The plan's own overlays (the marked cells: few) by row, then column."""
+        own: dict[int, dict[int, Overlay]] = {}
+        for (r, c), ov in edits.overlays.items():
+            own.setdefault(r, {})[c] = ov
+        return own
 
     def _ops(self, r: int) -> dict[int, Op]:
         edits = self.job.edits
