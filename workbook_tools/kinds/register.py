@@ -4,6 +4,7 @@ cross-checked against the plan's measures."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,23 @@ def _score(v: Any) -> int | None:
     if isinstance(v, int | float) and float(v).is_integer() and int(v) in matrix.VALID_POINTS:
         return int(v)
     return None
+
+
+def _sum(v: Any) -> int | None:
+    """The copy's sum column: the score, or empty."""
+    if type(v) is int:
+        return v  # the rows' usual value (Table.records gives Python ints)
+    return None if pd.isna(v) else int(v)
+
+
+@lru_cache(maxsize=64)
+def _short_measure(measure: str, lang: str) -> str:
+    """A measure's few words, for its cell (the same few on every row)."""
+    return messages.text(measure.replace("measure.", "measure_short."), lang)
+
+
+#: The level codes' fills, for the rows' colours.
+_FILL_BY_CODE = {lvl.value: fill for lvl, fill in matrix.LEVEL_FILL.items()}
 
 
 #: The levels whose recommended measures point 7 asks for on the assessment sheet.
@@ -58,11 +76,10 @@ def _measures_missing(frame: pd.DataFrame, sheet: str) -> list[Finding]:
 class RegisterKind(BaseKind):
     name = "register"
     computed_columns: tuple[Column, ...] = (
-        ("col.sum", lambda r, lang: None if pd.isna(r.get("score")) else int(r["score"])),
+        ("col.sum", lambda r, lang: _sum(r.get("score"))),
         ("col.level", lambda r, lang: level_text(r.get("level"), lang)),
         ("col.residual", lambda r, lang: level_text(r.get("residual_level"), lang)),
-        ("col.measure", lambda r, lang: messages.text(
-            r["measure"].replace("measure.", "measure_short."), lang)
+        ("col.measure", lambda r, lang: _short_measure(r["measure"], lang)
          if isinstance(r.get("measure"), str) else None),
     )
     json_fields = (
@@ -100,7 +117,11 @@ class RegisterKind(BaseKind):
 
     def row_fill(self, rec: dict[str, Any]) -> str | None:
         level = rec.get("level")
-        return matrix.LEVEL_FILL.get(Level(level)) if isinstance(level, str) else None
+        if not isinstance(level, str):
+            return None
+        if level in _FILL_BY_CODE:
+            return _FILL_BY_CODE[level]
+        return matrix.LEVEL_FILL.get(Level(level))
 
     def column_note(self, key: str, lang: str) -> str | None:
         """The measure's cells hold it in a few words; the note on its header, the whole of
