@@ -59,8 +59,10 @@ def _measures_missing(frame: pd.DataFrame, sheet: str) -> list[Finding]:
     sheets the working group must complete by hand (point 7)."""
     counts: Counter[str] = Counter()
     rows: list[int] = []
-    stated_levels = frame["stated_level"] if "stated_level" in frame else [None] * len(frame)
-    for row, level, stated in zip(frame.index, frame["level"], stated_levels, strict=True):
+    stated_levels = (frame["stated_level"].tolist() if "stated_level" in frame
+                     else [None] * len(frame))
+    for row, level, stated in zip(frame.index.tolist(), frame["level"].tolist(), stated_levels,
+                                  strict=True):
         lvl = level if isinstance(level, str) else stated if isinstance(stated, str) else None
         if lvl in {x.value for x in MEASURED_LEVELS}:
             counts[lvl] += 1
@@ -101,8 +103,9 @@ class RegisterKind(BaseKind):
             letter = column_letter(layout.columns["stated_level"])
             found += [warning("level.zero_stated", sheet=sheet, row=int(row), column=letter,
                               value=raw, field="stated_level")
-                      for row, stated, raw in zip(frame.index, frame["stated_level"],
-                                                  frame["stated_level_raw"], strict=True)
+                      for row, stated, raw in zip(frame.index.tolist(),
+                                                  frame["stated_level"].tolist(),
+                                                  frame["stated_level_raw"].tolist(), strict=True)
                       if stated == "zero"]
         if "measures" not in layout.columns:
             found += _measures_missing(frame, sheet)
