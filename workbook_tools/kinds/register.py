@@ -11,7 +11,17 @@ import pandas as pd
 
 from .. import messages
 from ..copyplan import SheetWriter, Style
-from ..model import Column, Finding, Layout, Level, Measures, Options, Table, warning
+from ..model import (
+    Column,
+    Finding,
+    Layout,
+    Level,
+    Measures,
+    Options,
+    Table,
+    column_values,
+    warning,
+)
 from ..rules import coverage, matrix
 from ..rules.normalise import column_letter
 from ..rules.scoring import score_frame
@@ -161,7 +171,7 @@ class RegisterKind(BaseKind):
         t = messages.text
         fills = matrix.LEVEL_FILL
         frame = table.frame
-        levels = [lv if isinstance(lv, str) else None for lv in frame["level"]]
+        levels = [lv if isinstance(lv, str) else None for lv in frame["level"].tolist()]
         out.text(f"{t('summary.sheet', lang)}: {table.sheet}", bold=True)
         lowered = messages.level_name(options.residual.low_becomes, lang)
         out.text(t("summary.residual_rule", lang, low_becomes=lowered))
@@ -184,7 +194,7 @@ class RegisterKind(BaseKind):
                  messages.level_name(None, lang), t("summary.total", lang), spans=[2],
                  bold=True, border="box", fills=[None, *[fills[x] for x in SHOWN_LEVELS]])
         sections: dict[str, Counter[str | None]] = {}
-        for sec, level in zip(frame["section"], levels, strict=True):
+        for sec, level in zip(frame["section"].tolist(), levels, strict=True):
             name = sec if isinstance(sec, str) and sec else t("summary.no_section", lang)
             sections.setdefault(name, Counter())[level] += 1
         for name, c in sections.items():
@@ -204,10 +214,12 @@ class RegisterKind(BaseKind):
         high = Level.HIGH
         out.text(t("summary.high_risks", lang), bold=True)
         frame = table.frame
-        # only these rows, only these columns
-        high_rows = frame[[c for c in ("cases", "function", "section") if c in frame.columns]][
-            frame["level"] == high.value]
-        rows = list(zip(high_rows.index, high_rows.to_dict("records"), strict=True))
+        # only these rows, only these columns, as Table.records gives them
+        names = [c for c in ("cases", "function", "section") if c in frame.columns]
+        columns = [column_values(frame[c]) for c in names]
+        index = frame.index.tolist()
+        rows = [(index[i], dict(zip(names, [column[i] for column in columns], strict=True)))
+                for i, level in enumerate(frame["level"].tolist()) if level == high.value]
         if not rows:
             out.text(t("summary.no_high", lang))
             return
@@ -228,7 +240,7 @@ class RegisterKind(BaseKind):
         out.text(messages.text("summary.heatmap", lang), bold=True)
         pairs = Counter(
             (int(p), int(h))
-            for p, h, lvl in zip(frame.get("probability", []), frame.get("harm", []), levels,
+            for p, h, lvl in zip(_listed(frame, "probability"), _listed(frame, "harm"), levels,
                                  strict=False)
             if lvl is not None
         )
@@ -244,6 +256,11 @@ class RegisterKind(BaseKind):
                 row_fills.append(matrix.LEVEL_FILL[level] if level else None)
             out.line(scale[p], *cells, spans=[2], fills=row_fills, border="box")
         out.gap()
+
+
+def _listed(frame: pd.DataFrame, name: str) -> list[Any]:
+    """A column's values as iterating it gives them (none when it is not there)."""
+    return frame[name].tolist() if name in frame else []
 
 
 REGISTER = RegisterKind()
