@@ -256,3 +256,35 @@ def test_free_columns_as_before(seed: int) -> None:
             for count in (1, 3, 5):
                 assert sheet.free_columns(first, rows, count) == free_columns_before(
                     sheet, first, rows, count), (first, rows, count)
+
+
+# --- the records' check for a repeated header -----------------------------------------------------
+
+REPEAT_VALUES: list[Cell] = ["№", "Тобокелдик", "1", 1, 1.0, True, 2, math.nan, float("nan"),
+                             date(2026, 1, 1), datetime(2026, 1, 1), "  Тобокелдик", 0, False]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_may_repeat_never_refuses_a_repeat(seed: int) -> None:
+    """The cheap first look of ``records`` says no only where the cell-by-cell check does."""
+    from workbook_tools.read.locate import _may_repeat
+
+    rng = np.random.default_rng(seed)
+
+    def row() -> dict[int, Cell]:
+        return {c: REPEAT_VALUES[int(rng.integers(len(REPEAT_VALUES)))]
+                for c in range(6) if rng.random() < 0.8}
+
+    for _ in range(400):
+        heading = [row() for _ in range(int(rng.integers(1, 3)))]
+        own = {c: v for c, v in row().items() if v is not None}
+        items = set().union(*(h.items() for h in heading))
+        for need in (1, 2, 3):
+            exact = any(sum(1 for c, v in own.items() if h.get(c) == v) >= need for h in heading)
+            if exact:
+                assert _may_repeat(own, items, need), (own, heading, need)
+    # a value that cannot be hashed: no error, and never a no where a heading cell matches
+    assert _may_repeat({0: ["x"], 1: "b"}, {(1, "b")}, 1)
+    assert _may_repeat({0: ["x"]}, {(1, "b"), (0, "y"), (2, "z")}, 1)
+    assert _may_repeat({0: ["x"], 1: "b", 2: "z"}, {(1, "b"), (2, "z")}, 2)
+    assert _may_repeat({0: "a"}, None, 3)
