@@ -143,16 +143,6 @@ class Sheet:
         self.edits.overlays[(row, col)] = Overlay(fill or old.fill, border or old.border)
 
 
-def _fitted(fitted: dict[tuple[str, float], float], value: Any, width: float) -> float:
-    """:func:`textfit.height_needed` of ``value`` in ``width``, remembered in ``fitted`` by
-    the text it measures (``str(value)``)."""
-    key = (value if type(value) is str else str(value), width)
-    got = fitted.get(key)
-    if got is None:
-        got = fitted[key] = textfit.height_needed(key[0], width)
-    return got
-
-
 def _findings_by_row(found: Iterable[Finding]) -> dict[int, list[Finding]]:
     by_row: dict[int, list[Finding]] = defaultdict(list)
     for f in found:
@@ -210,9 +200,9 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
     styles: dict[str, Style] = {}
     bands: dict[str, tuple[int, int, str]] = {}  # one for each colour, shared by its rows
     # Sheet.put and Sheet.need, written out for the rows: a cell under a merged range is
-    # left alone, a row made as tall as its tallest text; each (value, width) fitted once
+    # left alone, a row made as tall as its tallest text; each text fitted once per column
     cells, covered, heights = sheet.edits.cells, sheet.covered, sheet.edits.heights
-    fitted: dict[tuple[str, float], float] = {}
+    fitted: list[dict[str, float]] = [{} for _ in values]  # by column: text -> height
     for n, (row, colour) in enumerate(zip(rows, colours, strict=True)):
         if colour is not None:
             sheet.edits.row_fills[row] = bands.get(colour) or bands.setdefault(
@@ -226,7 +216,10 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
             col = start + i
             if (row, col) not in covered:
                 cells[(row, col)] = (value, style)
-            height = _fitted(fitted, value, widths[col])
+            text = value if type(value) is str else str(value)
+            height = fitted[i].get(text)
+            if height is None:
+                height = fitted[i][text] = textfit.height_needed(text, widths[col])
             if height > textfit.MIN_HEIGHT and height > heights.get(row, 0.0):
                 heights[row] = height
     findings_col = start + len(columns) - 1
