@@ -32,6 +32,23 @@ COLUMNS: list[tuple[str, Any]] = [
                                            index=INDEX, dtype=object)),
     ("mixed objects", pd.Series([3, "Орточо", math.nan], index=INDEX, dtype=object)),
     ("all missing", pd.Series([None, None, None], index=INDEX, dtype=object)),
+    # the columns whose values are taken whole (Table.iter_records' fast paths) and those
+    # that must still go through pandas' conversion
+    ("Int64 without NA", pd.Series([1, 2, 3], index=INDEX, dtype="Int64")),
+    ("Float64 with NA", pd.Series([1.5, None, 2.0], index=INDEX, dtype="Float64")),
+    ("boolean with NA", pd.Series([True, None, False], index=INDEX, dtype="boolean")),
+    ("str dtype with NaN", pd.Series(["a", math.nan, "в"], index=INDEX, dtype="str")),
+    ("float32", pd.Series([1.1, math.nan, -2.5], index=INDEX, dtype="float32")),
+    ("uint8", pd.Series([0, 7, 255], index=INDEX, dtype="uint8")),
+    ("category", pd.Series(["high", None, "low"], index=INDEX, dtype="category")),
+    ("pd.NA as an object", pd.Series(["x", pd.NA, 2], index=INDEX, dtype=object)),
+    ("Timestamps as objects", pd.Series([pd.Timestamp("2026-01-31"), None, "x"],
+                                        index=INDEX, dtype=object)),
+    ("numpy datetimes as objects", pd.Series([np.datetime64("2026-01-31"), None, 1.5],
+                                             index=INDEX, dtype=object)),
+    ("bools and ints as objects", pd.Series([True, 0, 1.0], index=INDEX, dtype=object)),
+    ("a str subclass", pd.Series([np.str_("a"), "b", None], index=INDEX, dtype=object)),
+    ("timedelta64", pd.Series(pd.to_timedelta(["1 day", None, "2 days"]), index=INDEX)),
 ]
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -353,15 +353,44 @@ class Table:
         once)."""
         frame = self.frame
         # by column, then zipped: the values of to_dict("records") (the same Python types),
-        # without its pass over every cell of the text columns
+        # each column converted at C speed where pandas' conversion would change nothing
         names = frame.columns.tolist()
         if not names:
             yield from ((int(r), {}) for r in frame.index)
             return
-        lists: dict[str, list[Any]] = frame.to_dict("list")  # type: ignore[assignment]
-        rows = zip(*[lists[n] for n in names], strict=True)
-        for r, values in zip(frame.index, rows, strict=True):
+        lists = [column_values(s) for _, s in frame.items()]
+        rows = zip(*lists, strict=True)
+        for r, values in zip(frame.index.tolist(), rows, strict=True):
             yield int(r), dict(zip(names, values, strict=True))
+
+
+#: The types pandas' to_dict gives back as they are (``maybe_box_native`` changes none of
+#: them: numpy scalars, pd.NA, Timestamps and the like are what it converts).
+_NATIVE = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
+def column_values(series: pd.Series) -> list[Any]:
+    """A column's values as ``frame.to_dict("list")`` gives them: Python scalars for numpy
+    numbers, None for pd.NA, the objects as they are. Where a column's values are already of
+    those types (text, numbers, missing values) they are taken whole (``tolist``, C speed);
+    any other column goes through pandas' own conversion."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iufb":
+        return series.to_numpy().tolist()  # numpy numbers become Python's, as maybe_box_native
+    values: list[Any] | None = None
+    if (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype):
+        values = series.to_numpy().tolist()
+    elif isinstance(series.array, pd.arrays.IntegerArray | pd.arrays.FloatingArray
+                    | pd.arrays.BooleanArray):
+        # pd.NA as None, as pandas boxes it
+        values = series.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
+    if values is not None and set(map(type, values)) <= _NATIVE:
+        return values
+    converted: list[Any] = series.to_frame(name=0).to_dict("list")[0]
+    return converted
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,34 @@ class Sheet:
 
     def free_columns(self, first: int, rows: range, count: int) -> int:
         """The first column at or after ``first`` with ``count`` empty columns over ``rows``."""
+        free: dict[int, bool] = {}  # each column looked at once, down all the rows
+
+        def empty(c: int) -> bool:
+            got = free.get(c)
+            if got is None:
+                got = free[c] = self._empty_column(c, rows)
+            return got
+
         col = first
-        while any(self.occupied(r, c) for c in range(col, col + count) for r in rows):
+        while not all(empty(c) for c in range(col, col + count)):
             col += 1
         return col
+
+    def _empty_column(self, col: int, rows: range) -> bool:
+        """Whether no cell of column ``col`` over ``rows`` is :meth:`occupied`."""
+        grid_rows = self.grid.rows
+        cells, covered = self.edits.cells, self.covered
+        c = col - 1
+        for r in rows:
+            if 1 <= r <= len(grid_rows):
+                line = grid_rows[r - 1]
+                if 0 <= c < len(line):
+                    v = line[c]
+                    if v is not None and v != "":
+                        return False
+            if (r, col) in cells or (r, col) in covered:
+                return False
+        return True
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The cell that shows (row, col): the top-left cell of its merged range."""
@@ -159,8 +183,9 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
         if i == len(columns) - 1:
             widths[col] = FINDINGS_WIDTH
         else:
-            longest = max([textfit.text_width(str(v)) for v in values[i] if v is not None]
-                          or [0.0])
+            # each distinct text weighed once (the same level words recur down the table)
+            longest = max([textfit.text_width(v) for v in {str(v) for v in values[i]
+                                                           if v is not None}] or [0.0])
             widths[col] = min(max(longest + 2, COMPUTED_WIDTH[0]), COMPUTED_WIDTH[1])
         widths[col] = max(widths[col], textfit.width_for_words(messages.text(key, lang),
                                                               bold=True))
@@ -174,6 +199,10 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
     plain = Style(border="box", wrap=True)
     styles: dict[str, Style] = {}
     bands: dict[str, tuple[int, int, str]] = {}  # one for each colour, shared by its rows
+    # Sheet.put and Sheet.need, written out for the rows: a cell under a merged range is
+    # left alone, a row made as tall as its tallest text; each text fitted once per column
+    cells, covered, heights = sheet.edits.cells, sheet.covered, sheet.edits.heights
+    fitted: list[dict[str, float]] = [{} for _ in values]  # by column: text -> height
     for n, (row, colour) in enumerate(zip(rows, colours, strict=True)):
         if colour is not None:
             sheet.edits.row_fills[row] = bands.get(colour) or bands.setdefault(
@@ -182,21 +211,29 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
             colour, Style(border="box", wrap=True, fill=colour))) if colour else plain
         for i, column in enumerate(values):
             value = column[n]
-            sheet.put(row, start + i, value, style)
-            if value is not None:
-                sheet.need(row, textfit.height_needed(value, widths[start + i]))
+            if value is None:
+                continue
+            col = start + i
+            if (row, col) not in covered:
+                cells[(row, col)] = (value, style)
+            text = value if type(value) is str else str(value)
+            height = fitted[i].get(text)
+            if height is None:
+                height = fitted[i][text] = textfit.height_needed(text, widths[col])
+            if height > textfit.MIN_HEIGHT and height > heights.get(row, 0.0):
+                heights[row] = height
     findings_col = start + len(columns) - 1
     for row, found in _findings_by_row(table.findings).items():
-        texts = "\n".join(f"• {messages.render(f, lang)}" for f in found)
+        notes = [messages.render(f, lang) for f in found]
+        texts = "\n".join(f"• {note}" for note in notes)
         colour = ERROR_COLOR if any(f.is_error for f in found) else WARNING_COLOR
         sheet.put(row, findings_col, texts, Style(border="box", wrap=True, color=colour))
         sheet.need(row, textfit.height_needed(texts, FINDINGS_WIDTH))
-        for f in found:
+        for f, note in zip(found, notes, strict=True):
             if f.column is None:
                 continue
             at = sheet.anchor(row, ooxml.column_number(f.column))
             sheet.overlay(*at, border="mark")
-            note = messages.render(f, lang)
             old = sheet.edits.comments.get(at)
             sheet.edits.comments[at] = (f"{old}\n{note}" if old else note)[:MAX_COMMENT]
     return start, findings_col

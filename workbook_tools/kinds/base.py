@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import pandas as pd
@@ -50,7 +50,13 @@ def say_hidden(out: SheetWriter, table: Table) -> None:
 
 def level_text(v: Any, lang: str) -> Any:
     """A level code as its word in ``lang`` (None stays empty)."""
-    return messages.level_name(v, lang) if isinstance(v, str) else None
+    return _level_word(v, lang) if isinstance(v, str) else None
+
+
+@lru_cache(maxsize=128)
+def _level_word(v: str, lang: str) -> str:
+    # the same few codes on every row (the texts are read-only: messages.CATALOGUE)
+    return messages.level_name(v, lang)
 
 
 class BaseKind:

@@ -4,13 +4,24 @@ cross-checked against the plan's measures."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
 from .. import messages
 from ..copyplan import SheetWriter, Style
-from ..model import Column, Finding, Layout, Level, Measures, Options, Table, warning
+from ..model import (
+    Column,
+    Finding,
+    Layout,
+    Level,
+    Measures,
+    Options,
+    Table,
+    column_values,
+    warning,
+)
 from ..rules import coverage, matrix
 from ..rules.normalise import column_letter
 from ..rules.scoring import score_frame
@@ -29,6 +40,23 @@ def _score(v: Any) -> int | None:
     return None
 
 
+def _sum(v: Any) -> int | None:
+    """The copy's sum column: the score, or empty."""
+    if type(v) is int:
+        return v  # the rows' usual value (Table.records gives Python ints)
+    return None if pd.isna(v) else int(v)
+
+
+@lru_cache(maxsize=64)
+def _short_measure(measure: str, lang: str) -> str:
+    """A measure's few words, for its cell (the same few on every row)."""
+    return messages.text(measure.replace("measure.", "measure_short."), lang)
+
+
+#: The level codes' fills, for the rows' colours.
+_FILL_BY_CODE = {lvl.value: fill for lvl, fill in matrix.LEVEL_FILL.items()}
+
+
 #: The levels whose recommended measures point 7 asks for on the assessment sheet.
 MEASURED_LEVELS = (Level.HIGH, Level.MEDIUM)
 #: How many rows the finding names (the rest are counted).
@@ -41,8 +69,10 @@ def _measures_missing(frame: pd.DataFrame, sheet: str) -> list[Finding]:
     sheets the working group must complete by hand (point 7)."""
     counts: Counter[str] = Counter()
     rows: list[int] = []
-    stated_levels = frame["stated_level"] if "stated_level" in frame else [None] * len(frame)
-    for row, level, stated in zip(frame.index, frame["level"], stated_levels, strict=True):
+    stated_levels = (frame["stated_level"].tolist() if "stated_level" in frame
+                     else [None] * len(frame))
+    for row, level, stated in zip(frame.index.tolist(), frame["level"].tolist(), stated_levels,
+                                  strict=True):
         lvl = level if isinstance(level, str) else stated if isinstance(stated, str) else None
         if lvl in {x.value for x in MEASURED_LEVELS}:
             counts[lvl] += 1
@@ -58,11 +88,10 @@ def _measures_missing(frame: pd.DataFrame, sheet: str) -> list[Finding]:
 class RegisterKind(BaseKind):
     name = "register"
     computed_columns: tuple[Column, ...] = (
-        ("col.sum", lambda r, lang: None if pd.isna(r.get("score")) else int(r["score"])),
+        ("col.sum", lambda r, lang: _sum(r.get("score"))),
         ("col.level", lambda r, lang: level_text(r.get("level"), lang)),
         ("col.residual", lambda r, lang: level_text(r.get("residual_level"), lang)),
-        ("col.measure", lambda r, lang: messages.text(
-            r["measure"].replace("measure.", "measure_short."), lang)
+        ("col.measure", lambda r, lang: _short_measure(r["measure"], lang)
          if isinstance(r.get("measure"), str) else None),
     )
     json_fields = (
@@ -84,8 +113,9 @@ class RegisterKind(BaseKind):
             letter = column_letter(layout.columns["stated_level"])
             found += [warning("level.zero_stated", sheet=sheet, row=int(row), column=letter,
                               value=raw, field="stated_level")
-                      for row, stated, raw in zip(frame.index, frame["stated_level"],
-                                                  frame["stated_level_raw"], strict=True)
+                      for row, stated, raw in zip(frame.index.tolist(),
+                                                  frame["stated_level"].tolist(),
+                                                  frame["stated_level_raw"].tolist(), strict=True)
                       if stated == "zero"]
         if "measures" not in layout.columns:
             found += _measures_missing(frame, sheet)
@@ -100,7 +130,11 @@ class RegisterKind(BaseKind):
 
     def row_fill(self, rec: dict[str, Any]) -> str | None:
         level = rec.get("level")
-        return matrix.LEVEL_FILL.get(Level(level)) if isinstance(level, str) else None
+        if not isinstance(level, str):
+            return None
+        if level in _FILL_BY_CODE:
+            return _FILL_BY_CODE[level]
+        return matrix.LEVEL_FILL.get(Level(level))
 
     def column_note(self, key: str, lang: str) -> str | None:
         """The measure's cells hold it in a few words; the note on its header, the whole of
@@ -137,7 +171,7 @@ class RegisterKind(BaseKind):
         t = messages.text
         fills = matrix.LEVEL_FILL
         frame = table.frame
-        levels = [lv if isinstance(lv, str) else None for lv in frame["level"]]
+        levels = [lv if isinstance(lv, str) else None for lv in frame["level"].tolist()]
         out.text(f"{t('summary.sheet', lang)}: {table.sheet}", bold=True)
         lowered = messages.level_name(options.residual.low_becomes, lang)
         out.text(t("summary.residual_rule", lang, low_becomes=lowered))
@@ -160,7 +194,7 @@ class RegisterKind(BaseKind):
                  messages.level_name(None, lang), t("summary.total", lang), spans=[2],
                  bold=True, border="box", fills=[None, *[fills[x] for x in SHOWN_LEVELS]])
         sections: dict[str, Counter[str | None]] = {}
-        for sec, level in zip(frame["section"], levels, strict=True):
+        for sec, level in zip(frame["section"].tolist(), levels, strict=True):
             name = sec if isinstance(sec, str) and sec else t("summary.no_section", lang)
             sections.setdefault(name, Counter())[level] += 1
         for name, c in sections.items():
@@ -180,10 +214,12 @@ class RegisterKind(BaseKind):
         high = Level.HIGH
         out.text(t("summary.high_risks", lang), bold=True)
         frame = table.frame
-        # only these rows, only these columns
-        high_rows = frame[[c for c in ("cases", "function", "section") if c in frame.columns]][
-            frame["level"] == high.value]
-        rows = list(zip(high_rows.index, high_rows.to_dict("records"), strict=True))
+        # only these rows, only these columns, as Table.records gives them
+        names = [c for c in ("cases", "function", "section") if c in frame.columns]
+        columns = [column_values(frame[c]) for c in names]
+        index = frame.index.tolist()
+        rows = [(index[i], dict(zip(names, [column[i] for column in columns], strict=True)))
+                for i, level in enumerate(frame["level"].tolist()) if level == high.value]
         if not rows:
             out.text(t("summary.no_high", lang))
             return
@@ -204,7 +240,7 @@ class RegisterKind(BaseKind):
         out.text(messages.text("summary.heatmap", lang), bold=True)
         pairs = Counter(
             (int(p), int(h))
-            for p, h, lvl in zip(frame.get("probability", []), frame.get("harm", []), levels,
+            for p, h, lvl in zip(_listed(frame, "probability"), _listed(frame, "harm"), levels,
                                  strict=False)
             if lvl is not None
         )
@@ -220,6 +256,11 @@ class RegisterKind(BaseKind):
                 row_fills.append(matrix.LEVEL_FILL[level] if level else None)
             out.line(scale[p], *cells, spans=[2], fills=row_fills, border="box")
         out.gap()
+
+
+def _listed(frame: pd.DataFrame, name: str) -> list[Any]:
+    """A column's values as iterating it gives them (none when it is not there)."""
+    return frame[name].tolist() if name in frame else []
 
 
 REGISTER = RegisterKind()

@@ -158,32 +158,43 @@ def records(grid: Grid, layout: Layout, fmt: TableFormat, merges: MergeMap) -> l
     repeats = {_row_key(grid, merges, r, table_cols) for r in heading_rows}
     # cheap first look: a repeat holds, in several columns, what a heading row holds there
     heading_cells = [{c: grid.value(r, c) for c in table_cols} for r in heading_rows]
+    min_matches = fmt.min_header_matches
+    heading_items: set[tuple[int, Cell]] | None
+    try:
+        heading_items = set().union(*(cells.items() for cells in heading_cells))
+    except TypeError:  # a value that cannot be hashed: every row is compared
+        heading_items = None
+    # the anchors' columns, and whether the anchor is the risk's number
+    anchors = [(cols[k], k == "number") for k in fmt.anchors if k in cols]
     for r in range(layout.data_start, grid.height):
         plain = r not in merges.rows
         line = grid.rows[r]
         own: dict[int, Cell] = {}
-        for c in table_cols:
-            if plain:
-                v, from_above = (line[c] if c < len(line) else None), False
-            else:
+        width = len(line)
+        if plain:
+            for c in table_cols:
+                v = line[c] if c < width else None
+                if v is not None and (not isinstance(v, str) or v.strip()):
+                    own[c] = v
+        else:
+            for c in table_cols:
                 v, from_above = merges.value(grid, r, c)
-            if v is not None and not from_above and (not isinstance(v, str) or v.strip()):
-                own[c] = v
+                if v is not None and not from_above and (not isinstance(v, str) or v.strip()):
+                    own[c] = v
         if not own:
             continue  # blank row (a merged cell running down is no content of its own)
         if (
-            len(own) >= fmt.min_header_matches
+            len(own) >= min_matches
+            and _may_repeat(own, heading_items, min_matches)
             and any(
-                sum(1 for c, v in own.items() if cells.get(c) == v) >= fmt.min_header_matches
+                sum(1 for c, v in own.items() if cells.get(c) == v) >= min_matches
                 for cells in heading_cells
             )
             and _row_key(grid, merges, r, table_cols) in repeats
         ):
             continue
         anchor = any(
-            cols[k] in own and (k != "number" or _is_row_number(own[cols[k]]))
-            for k in fmt.anchors
-            if k in cols
+            c in own and (not numbered or _is_row_number(own[c])) for c, numbered in anchors
         )
         if not anchor:
             distinct = {_text(v).strip() for v in own.values()}
@@ -209,16 +220,18 @@ def records(grid: Grid, layout: Layout, fmt: TableFormat, merges: MergeMap) -> l
         if pending_sections:
             section = pending_sections[-1][1]
             pending_sections.clear()
-        values: dict[str, Any] = {}
+        values: dict[str, Any]
         from_above_keys: set[str] = set()
-        for key, c in cols.items():
-            if plain:
-                values[key] = line[c] if c < len(line) else None
-                continue
-            v, from_above = merges.value(grid, r, c)
-            values[key] = v
-            if from_above and v is not None:
-                from_above_keys.add(key)
+        if plain:
+            width = len(line)
+            values = {key: line[c] if c < width else None for key, c in cols.items()}
+        else:
+            values = {}
+            for key, c in cols.items():
+                v, from_above = merges.value(grid, r, c)
+                values[key] = v
+                if from_above and v is not None:
+                    from_above_keys.add(key)
         for key in fmt.inherit:
             if values.get(key) is None and out and out[-1].section == section:
                 values[key] = out[-1].values.get(key)
@@ -227,6 +240,20 @@ def records(grid: Grid, layout: Layout, fmt: TableFormat, merges: MergeMap) -> l
         out.append(Record(r + 1, section, values, from_above_keys))
         last_content_row = r
     return out
+
+
+def _may_repeat(own: dict[int, Cell], heading_items: set[tuple[int, Cell]] | None,
+                min_matches: int) -> bool:
+    """Whether a row may repeat a heading row: it holds, in ``min_matches`` columns or more,
+    what some heading row holds there (``heading_items``: every heading row's (column, value)).
+    Equal values hash alike, so a row this says no to has no such heading row; a yes is then
+    checked cell by cell."""
+    if heading_items is None:
+        return True
+    try:
+        return len(own.items() & heading_items) >= min_matches
+    except TypeError:  # a value that cannot be hashed
+        return True
 
 
 def _row_key(grid: Grid, merges: MergeMap, r: int, cols: range) -> tuple[str, ...]:

@@ -156,6 +156,25 @@ def as_typed(v: Cell) -> Any:
     return v
 
 
+#: A value parsed: (the normalised value, the value as typed, the Parsed when it has a
+#: problem or a typo to report, else None).
+_Done = tuple[Any, Any, "Parsed | None"]
+
+
+def _parsed(parse: Callable[[Cell], Parsed], raw: Cell,
+            seen: dict[tuple[type, Any], _Done]) -> _Done:
+    """``raw`` parsed (a blank text is given as None), remembered in ``seen``."""
+    if isinstance(raw, str) and not raw.strip():
+        raw = None
+    memo = (type(raw), raw)
+    done = seen.get(memo)
+    if done is None:
+        parsed = parse(raw)
+        flagged = parsed if parsed.problem or parsed.typo is not None else None
+        done = seen[memo] = (parsed.value, as_typed(raw), flagged)
+    return done
+
+
 def normalise(
     records: list[Record],
     layout: Layout,
@@ -167,25 +186,38 @@ def normalise(
     found: list[Finding] = []
     parsers = {**NORMALISERS, **(extra or {})}
     data: dict[str, list[Any]] = {"section": [r.section for r in records]}
+    cells = [rec.values for rec in records]
     for key, col in layout.columns.items():
         spec = fmt.column(key)
         parse = parsers[spec.type]
-        values: list[Any] = []
-        raws: list[Any] = []
         letter = column_letter(col)
-        seen: dict[tuple[type, Any], tuple[Parsed, Any]] = {}  # the same words recur down a column
-        for rec in records:
-            raw = rec.values.get(key)
-            if isinstance(raw, str) and not raw.strip():
-                raw = None
-            memo = (type(raw), raw)
-            done = seen.get(memo)
-            if done is None:
-                done = seen[memo] = (parse(raw), as_typed(raw))
-            parsed, typed = done
-            values.append(parsed.value)
-            raws.append(typed)
-            if key in rec.merged_from_above:
+        # the same words recur down a column: each value parsed once (texts by their own
+        # key, other values by type and value: 1, 1.0 and True are told apart)
+        by_text: dict[str | None, _Done] = {}
+        seen: dict[tuple[type, Any], _Done] = {}
+        done_list: list[_Done] = []
+        append = done_list.append
+        text_column = parse is parse_text
+        known = by_text.get
+        for raw in [v.get(key) for v in cells]:
+            if raw is None or type(raw) is str:
+                done = known(raw)
+                if done is None:
+                    if text_column and raw is not None and raw.strip():
+                        # parse_text and as_typed of a text: the text tidied, once
+                        typed = textnorm.clean(raw)
+                        done = by_text[raw] = (typed or None, typed, None)
+                    else:
+                        done = by_text[raw] = _parsed(
+                            parse, raw if raw is None or raw.strip() else None, seen)
+            else:
+                done = seen.get((type(raw), raw)) or _parsed(parse, raw, seen)
+            append(done)
+        data[key] = [d[0] for d in done_list]
+        data[f"{key}_raw"] = [d[1] for d in done_list]
+        for i in [i for i, d in enumerate(done_list) if d[2] is not None]:
+            rec, (_, typed, parsed) = records[i], done_list[i]
+            if parsed is None or key in rec.merged_from_above:
                 continue  # the finding stands once, on the merged cell's own row
             if parsed.problem:
                 severity = PROBLEM_SEVERITY.get(parsed.problem, Severity.WARNING)
@@ -198,8 +230,6 @@ def normalise(
                     Finding(Severity.WARNING, "word.typo", sheet, rec.row, letter, typed,
                             params={"meant": _canonical(parsed.typo)}, field=key)
                 )
-        data[key] = values
-        data[f"{key}_raw"] = raws
     for rec in records:
         for extra_row in rec.continued_rows:
             found.append(
