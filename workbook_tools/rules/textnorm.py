@@ -81,9 +81,8 @@ _UNTIDY = re.compile(
 @lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Visible text as typed, tidied: invisible characters out, spaces folded, ends stripped."""
-    if text.isascii() or (unicodedata.is_normalized("NFC", text) and not _UNTIDY.search(text)):
-        if not _UNTIDY.search(text):
-            return text.strip()
+    if (text.isascii() or unicodedata.is_normalized("NFC", text)) and not _UNTIDY.search(text):
+        return text.strip()
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
     return _MULTISPACE.sub(" ", text).strip()
 
