@@ -25,7 +25,8 @@ from ..errors import RejectedFile
 from ..model import DEFAULT_LIMITS, Book, Cell, Finding, Grid, Limits, Severity
 from . import guard, libreoffice
 from .csvfile import read_csv
-from .hidden import hidden_xlsx_rows
+from .hidden import hidden_rows_seen
+from .ooxml_scan import OoxmlFacts
 from .rejections import check_grid, phrase, plain, unsupported
 
 
@@ -52,7 +53,7 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     path = Path(path)
     started = time.monotonic()
     try:
-        fmt = guard.inspect(path, limits)
+        fmt, facts = guard.inspect_file(path, limits)
     except RejectedFile as exc:
         if exc.reason != "file.encrypted":
             raise
@@ -62,7 +63,8 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
         return Book(path, "csv", [read_csv(path, limits)], notes)
     if fmt in guard.CALAMINE_FORMATS:
         try:
-            return Book(path, fmt, _read_calamine(path, fmt, limits, started, notes), notes)
+            return Book(path, fmt, _read_calamine(path, fmt, limits, started, notes, facts),
+                        notes)
         except RejectedFile as exc:
             if exc.reason != "file.corrupt":
                 raise
@@ -122,7 +124,7 @@ _NOT_TABLES = {"MacroSheet": "sheetkind.macro", "DialogSheet": "sheetkind.dialog
 
 
 def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
-                   notes: list[Finding]) -> list[Grid]:
+                   notes: list[Finding], facts: OoxmlFacts | None = None) -> list[Grid]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
@@ -161,7 +163,8 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
                     ods_merges, hidden = _ods_layout(path, limits)
                 merged = ods_merges.get(meta.name, [])
             elif hidden is None:
-                hidden = hidden_xlsx_rows(path, limits) if fmt in ("xlsx", "xlsm") else {}
+                hidden = hidden_rows_seen(path, limits, facts) if fmt in ("xlsx", "xlsm") \
+                    else {}
             visible = "Visible" in str(getattr(meta, "visible", "Visible"))
             sheets.append(Grid(meta.name, rows, merged, visible,
                                frozenset(r for r in (hidden or {}).get(meta.name, ())

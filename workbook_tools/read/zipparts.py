@@ -213,14 +213,42 @@ class EntityScan:
         self.tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        buf = self.tail + chunk
-        # every pattern holds "<!" (UTF-8) or "\x00!" (UTF-16, UTF-32): two searches in C
-        # tell whether the ten are worth looking for
-        if b"<!" in buf or b"\x00!" in buf:
-            for pattern in _ENTITY_PATTERNS:
-                if pattern in buf:
-                    raise RejectedFile("file.entities")
-        self.tail = buf[-_ENTITY_KEEP:]
+        # every pattern holds "!" in every encoding: where neither the chunk nor the tail kept
+        # from the last one holds it (one memchr each), none of the ten can be there, and the
+        # two are not joined (a copy of every chunk)
+        if b"!" in chunk or b"!" in self.tail:
+            buf = self.tail + chunk
+            # "<!" (UTF-8) or "\x00!" (UTF-16, UTF-32): two searches in C tell whether the
+            # ten are worth looking for
+            if b"<!" in buf or b"\x00!" in buf:
+                for pattern in _ENTITY_PATTERNS:
+                    if pattern in buf:
+                        raise RejectedFile("file.entities")
+            self.tail = buf[-_ENTITY_KEEP:]
+        elif len(chunk) >= _ENTITY_KEEP:
+            self.tail = chunk[-_ENTITY_KEEP:]
+        else:
+            self.tail = (self.tail + chunk)[-_ENTITY_KEEP:]
+
+
+class NeedleScan:
+    """Whether a part's bytes hold ``needle`` anywhere, across chunk ends."""
+
+    def __init__(self, needle: bytes) -> None:
+        self.needle = needle
+        self.keep = len(needle) - 1
+        self.tail = b""
+        self.found = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.found:
+            return
+        if self.needle in chunk or self.needle in self.tail + chunk[: self.keep]:
+            self.found = True
+        elif len(chunk) >= self.keep:
+            self.tail = chunk[-self.keep :] if self.keep else b""
+        else:
+            self.tail = (self.tail + chunk)[-self.keep :] if self.keep else b""
 
 
 def looks_like_xml(first: bytes) -> bool:
