@@ -42,6 +42,25 @@ def _clean_value(v: Cell) -> Cell:
     return v
 
 
+_EXACT = 2**53
+
+
+def _clean_rows(rows: list[list[Cell]]) -> None:
+    """Every value through :func:`_clean_value`, row by row (one row copied at a time, not the
+    sheet); the same text down a column becomes one object, not 10,000. Text and floats, nearly
+    every cell, are cleaned inline as :func:`_clean_value` would."""
+    seen: dict[str, str] = {}
+    intern = seen.setdefault
+    clean = _clean_value
+    for j, row in enumerate(rows):
+        rows[j] = [
+            (intern(v, v) if v else None) if type(v) is str
+            else (int(v) if v.is_integer() and -_EXACT < v < _EXACT else v)
+            if type(v) is float else clean(v)
+            for v in row
+        ]
+
+
 def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     """Read every sheet's values, or raise :class:`RejectedFile` with the reason.
 
@@ -149,13 +168,7 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
             ]
             rows = sheet.to_python(skip_empty_area=False)
             del sheet  # calamine's own copy of the cells goes before ours grow
-            seen: dict[str, str] = {}  # the same text down a column is one object, not 10,000
-            for row in rows:  # in place: one copy of a large sheet in memory, not two
-                for i, v in enumerate(row):
-                    if v == "" or type(v) is not str:
-                        row[i] = _clean_value(v)
-                    else:
-                        row[i] = seen.setdefault(v, v)
+            _clean_rows(rows)
             while rows and all(v is None for v in rows[-1]):
                 rows.pop()
             if fmt == "ods":
