@@ -239,3 +239,38 @@ def test_hidden_rows_are_found_where_they_are(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "h.xlsx", **HIDDEN_CASES["a hidden row"])
     _fmt, facts = guard.inspect_file(path)
     assert hidden_rows_seen(path, DEFAULT_LIMITS, facts) == {"Risks": {4}}
+
+
+class _Regions(list[bytes]):
+    def region(self, text: bytes) -> None:
+        self.append(text)
+
+
+def _regions_before(pieces: list[bytes]) -> list[bytes]:
+    """TagStream's regions as they were cut before (every chunk joined to the tail)."""
+    out, tail = [], b""
+    for piece in pieces:
+        buf = tail + piece
+        cut = buf.rfind(b"<")
+        if cut <= 0:
+            cut = 0 if cut == 0 else len(buf)
+        if cut:
+            out.append(buf[:cut])
+        tail = buf[cut:]
+    if tail:
+        out.append(tail)
+    return out
+
+
+@pytest.mark.parametrize("data", [b'<row r="1"><c r="A1"><v>1</v></c></row>', b"<<a<", b"abc",
+                                  b"<", b"x<y", b'<c r="A1" x="<>">text without tags</c>'])
+def test_tag_stream_cuts_the_same_regions(data: bytes) -> None:
+    for cut in range(len(data) + 1):
+        for cut2 in range(cut, len(data) + 1):
+            pieces = [data[:cut], data[cut:cut2], data[cut2:]]
+            got = _Regions()
+            stream = zipparts.TagStream(got.region, ooxml_scan.SHEET_TAG_START)
+            for piece in pieces:
+                stream.feed(piece)
+            stream.close()
+            assert list(got) == _regions_before(pieces)

@@ -266,13 +266,20 @@ class TagStream:
         self.tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        buf = self.tail + chunk
-        cut = buf.rfind(b"<")
-        if cut <= 0:
-            cut = 0 if cut == 0 else len(buf)
-        if cut:
-            self.on_region(buf[:cut])
-        self.tail = buf[cut:]
+        last = chunk.rfind(b"<")
+        if last > 0 or (last == 0 and self.tail):
+            # the region ends at the chunk's last "<": the tail and the chunk up to it, in one
+            # copy (not the two of joining them, then cutting)
+            self.on_region(b"".join((self.tail, memoryview(chunk)[:last])))
+            self.tail = chunk[last:]
+        else:
+            buf = self.tail + chunk
+            cut = buf.rfind(b"<")
+            if cut <= 0:
+                cut = 0 if cut == 0 else len(buf)
+            if cut:
+                self.on_region(buf[:cut])
+            self.tail = buf[cut:]
         if len(self.tail) > _MAX_TAG:
             if self.tag_start.match(self.tail):
                 raise corrupt("XML tag too long")
