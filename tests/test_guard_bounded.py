@@ -150,15 +150,15 @@ def test_needle_scan_finds_the_word_across_every_cut() -> None:
     data = b'<row r="3" hidden="1">'
     for cut in range(len(data) + 1):
         for cut2 in range(cut, len(data) + 1):
-            scan = zipparts.NeedleScan(b"hidden")
+            scan = zipparts.NeedleScan(b"hidden", b"h")
             for piece in (data[:cut], data[cut:cut2], data[cut2:]):
                 scan.feed(piece)
             assert scan.found
-    scan = zipparts.NeedleScan(b"hidden")
+    scan = zipparts.NeedleScan(b"hidden", b"h")
     for piece in (b"hid", b"", b"d", b"en"):
         scan.feed(piece)
     assert scan.found
-    scan = zipparts.NeedleScan(b"hidden")
+    scan = zipparts.NeedleScan(b"hidden", b"h")
     for piece in (b"hidde", b"x", b"n"):
         scan.feed(piece)
     assert not scan.found
@@ -274,3 +274,32 @@ def test_tag_stream_cuts_the_same_regions(data: bytes) -> None:
                 stream.feed(piece)
             stream.close()
             assert list(got) == _regions_before(pieces)
+
+
+RANGE_TEXTS = [
+    b"",
+    b'<dimension ref="A1:M10"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row>',
+    b'</sheetData><mergeCells count="2"><mergeCell ref="A1:B2"/><mergeCell ref="C3:D4"/>'
+    b"</mergeCells>",
+    b'<x:dimension ref="A1"/><x:mergeCell ref="A1:Z99"/><ab.c-d:mergeCell ref="B1:B2" />',
+    b'<c r="A1" t="inlineStr"><is><t>dimension mergeCell &lt;mergeCell ref="A1:Z9"/&gt;</t></is>'
+    b"</c>",
+    b'<mergeCell ref="A1:B2" x=">"/><mergeCell ref=\'C1:D2\'/><mergeCellX ref="A1:B3"/>',
+    b"<mergeCell <dimension ref=\"A1\"/> dimension<",
+    b'<mergeCell ref="A1:B2"',
+    b"mergeCell",
+    b'<  mergeCell ref="A1:B2"/><mergeCell\nref="A1:B5"\n/>',
+]
+
+
+@pytest.mark.parametrize("text", RANGE_TEXTS)
+def test_range_tags_as_the_pattern_finds_them(text: bytes) -> None:
+    def spans(matches: Any) -> list[tuple[Any, ...]]:
+        return [(m.span(), m.groups()) for m in matches]
+
+    assert spans(ooxml_scan._range_tags(text)) == spans(ooxml_scan._RANGE_TAG.finditer(text))
+
+
+def test_each_probe_is_a_letter_of_its_word() -> None:
+    assert all(len(p) == 1 and p in name for p, name in ooxml_scan._RANGE_NAMES)
+    assert ooxml_scan._HIDDEN_PROBE in ooxml_scan.HIDDEN_NEEDLE

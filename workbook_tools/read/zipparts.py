@@ -232,10 +232,15 @@ class EntityScan:
 
 
 class NeedleScan:
-    """Whether a part's bytes hold ``needle`` anywhere, across chunk ends."""
+    """Whether a part's bytes hold ``needle`` anywhere, across chunk ends. ``probe``, one byte of
+    the needle, is looked for first (a search for one byte is several times faster than for a
+    word): a chunk without it cannot hold the needle."""
 
-    def __init__(self, needle: bytes) -> None:
+    def __init__(self, needle: bytes, probe: bytes) -> None:
+        if len(probe) != 1 or probe not in needle:
+            raise ValueError("the probe is one byte of the needle")
         self.needle = needle
+        self.probe = probe
         self.keep = len(needle) - 1
         self.tail = b""
         self.found = False
@@ -243,7 +248,8 @@ class NeedleScan:
     def feed(self, chunk: bytes) -> None:
         if self.found:
             return
-        if self.needle in chunk or self.needle in self.tail + chunk[: self.keep]:
+        if (self.probe in chunk and self.needle in chunk) \
+                or self.needle in self.tail + chunk[: self.keep]:
             self.found = True
         elif len(chunk) >= self.keep:
             self.tail = chunk[-self.keep :] if self.keep else b""
