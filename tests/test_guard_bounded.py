@@ -146,21 +146,35 @@ def test_entity_scan_as_before(text: bytes) -> None:
             assert scan.tail == tail
 
 
-def test_needle_scan_finds_the_word_across_every_cut() -> None:
-    data = b'<row r="3" hidden="1">'
+HIDDEN_TEXTS = [
+    b'<row r="3" hidden="1">', b"<row r='3' hidden = 'true' >", b'<row r="3" hidden="false">',
+    b'<row r="3" hidden="0"><c r="A3"/></row><row r="4" hidden\n=\n"1">', b"hidde", b"hidden",
+    b'hidden="tru', b'<t>hidden</t><row hidden="1"', b'hidhidden="1"', b'hidden= "t1"',
+    b'<c r="A1"><v>1</v></c>', b'<protection hidden="1"/>',
+]
+
+
+@pytest.mark.parametrize("data", HIDDEN_TEXTS)
+def test_hidden_scan_finds_the_value_across_every_cut(data: bytes) -> None:
+    expected = bool(ooxml_scan._HIDDEN_VALUE.search(data))
     for cut in range(len(data) + 1):
         for cut2 in range(cut, len(data) + 1):
-            scan = zipparts.NeedleScan(b"hidden", b"h")
+            scan = ooxml_scan.HiddenScan()
             for piece in (data[:cut], data[cut:cut2], data[cut2:]):
                 scan.feed(piece)
-            assert scan.found
-    scan = zipparts.NeedleScan(b"hidden", b"h")
-    for piece in (b"hid", b"", b"d", b"en"):
-        scan.feed(piece)
-    assert scan.found
-    scan = zipparts.NeedleScan(b"hidden", b"h")
-    for piece in (b"hidde", b"x", b"n"):
-        scan.feed(piece)
+            assert scan.found == expected, (cut, cut2)
+
+
+def test_hidden_scan_carries_a_value_cut_by_long_spaces() -> None:
+    data = b'<row r="1" hidden' + b" " * 200_000 + b'="1">'
+    for size in (1000, 65536, 70000):
+        scan = ooxml_scan.HiddenScan()
+        for at in range(0, len(data), size):
+            scan.feed(data[at:at + size])
+        assert scan.found  # found, or taken as found: never missed
+    scan = ooxml_scan.HiddenScan()
+    for _ in range(150):
+        scan.feed((b"x" * 99 + b"h") * 10)
     assert not scan.found
 
 
@@ -184,6 +198,9 @@ def _rels(*rels: tuple[str, str]) -> bytes:
 HIDDEN_CASES: dict[str, dict[str, Any]] = {
     "none": {},
     "a hidden row": {"sheet": sheet_xml(_rows(3) + _HIDDEN_ROW)},
+    "rows that say they are not hidden": {"sheet": sheet_xml(
+        _rows(3, cell='<c r="{col}{r}"><v>1</v></c>').replace("<row ", '<row hidden="false" ')
+        + _HIDDEN_ROW.replace('hidden="1"', 'hidden="0"'))},
     "hidden only in styles": {"extra": {"xl/styles.xml": b'<styleSheet><protection '
                                                          b'hidden="1"/></styleSheet>'}},
     "a hidden sheet, no hidden row": {
@@ -302,4 +319,10 @@ def test_range_tags_as_the_pattern_finds_them(text: bytes) -> None:
 
 def test_each_probe_is_a_letter_of_its_word() -> None:
     assert all(len(p) == 1 and p in name for p, name in ooxml_scan._RANGE_NAMES)
-    assert ooxml_scan._HIDDEN_PROBE in ooxml_scan.HIDDEN_NEEDLE
+
+
+def test_rows_that_say_they_are_not_hidden_are_not_read_again(tmp_path: Path) -> None:
+    """LibreOffice writes hidden="false" on every row: no second read for them."""
+    path = write_xlsx(tmp_path / "lo.xlsx", **HIDDEN_CASES["rows that say they are not hidden"])
+    _fmt, facts = guard.inspect_file(path)
+    assert facts is not None and "xl/worksheets/sheet1.xml" in facts.no_hidden

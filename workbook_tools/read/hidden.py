@@ -42,9 +42,10 @@ def hidden_xlsx_rows(path: Path, limits: Limits) -> dict[str, set[int]]:
 
 def hidden_rows_seen(path: Path, limits: Limits, facts: OoxmlFacts | None) -> dict[str, set[int]]:
     """:func:`hidden_xlsx_rows`, told by what the guard saw where it can be: when none of the
-    parts the sheets name (found by the same route, from the same bytes) holds ``b"hidden"``,
-    :func:`hidden_xlsx_rows` finds no row (a row is hidden only by a tag that says so) or fails,
-    and gives ``{}`` either way; the package is then not opened again."""
+    parts the sheets name (found by the same route, from the same bytes) holds a hidden row's
+    value (``hidden="1"``, in :data:`.ooxml_scan._HIDDEN_VALUE`'s forms, which every match of
+    :data:`_HIDDEN` holds), :func:`hidden_xlsx_rows` finds no row or fails, and gives ``{}``
+    either way; the package is then not opened again."""
     if facts is not None and facts.workbook is not None and facts.workbook_rels is not None:
         try:
             parts = [part for _name, part in _sheet_parts(facts.workbook, facts.workbook_rels)]

@@ -22,7 +22,6 @@ from .rejections import cell_count, check_grid, phrase, too_large
 from .zipparts import (
     ATTRS,
     EntityScan,
-    NeedleScan,
     PartReader,
     TagStream,
     looks_like_xml,
@@ -313,17 +312,49 @@ def _range_tags(text: bytes) -> Iterator[re.Match[bytes]]:
 #: whether worksheet parts are scanned first for bounds (:class:`SheetScan`); tests compare
 #: the answers with this off
 BOUNDED_FIRST = True
-#: what :mod:`.hidden` looks for in a worksheet part, and a letter of it that the rows of a
-#: sheet seldom hold (row heights, ht=, do)
-HIDDEN_NEEDLE = b"hidden"
-_HIDDEN_PROBE = b"h"
+#: what the tag of a hidden row holds (:mod:`.hidden` looks for it in a row's attributes); a
+#: part that does not hold it anywhere has no hidden row
+_HIDDEN_VALUE = re.compile(rb"hidden\s*=\s*[\"'](?:1|true)[\"']")
+#: a start of :data:`_HIDDEN_VALUE` that a chunk's end may cut (fullmatched up to the end)
+_HIDDEN_OPEN = re.compile(rb"hidden\s*(?:=\s*(?:[\"'](?:1|t|tr|tru|true)?)?)?")
+#: a cut value carried longer than this (spaces after "hidden") is taken as found
+_HIDDEN_CARRY = 1 << 16
+
+
+class HiddenScan:
+    """Whether a part's bytes hold :data:`_HIDDEN_VALUE` anywhere, across chunk ends. "h" is
+    looked for first (a search for one byte is several times faster than for a word): the
+    rows of a sheet seldom hold it. A value cut at a chunk's end is carried to the next."""
+
+    def __init__(self) -> None:
+        self.tail = b""  # an open value ("hidden" first), or the last 5 bytes
+        self.found = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.found:
+            return
+        tail = self.tail
+        joined = tail.startswith(b"hidden") or b"hidden" in tail + chunk[:5]
+        buf = tail + chunk if joined else chunk  # joined only where a value may be cut
+        if b"h" in buf and b"hidden" in buf:
+            if _HIDDEN_VALUE.search(buf):
+                self.found = True
+                return
+            # only the last "hidden" may open a value not closed yet: a value's rest holds none
+            at = buf.rfind(b"hidden")
+            if _HIDDEN_OPEN.fullmatch(buf, at):
+                self.tail = buf[at:]
+                self.found = len(self.tail) > _HIDDEN_CARRY
+                return
+        self.tail = buf[-5:] if joined or len(chunk) >= 5 else (tail + chunk)[-5:]
 
 
 @dataclass(frozen=True)
 class OoxmlFacts:
     """What the guard saw of an xlsx package, for the reader: xl/workbook.xml and its
     relationships as inflated (``None`` where absent or too large to keep), and the parts
-    read whole, at their declared size, whose bytes hold no ``b"hidden"``."""
+    read whole, at their declared size, whose bytes hold no hidden row's value
+    (:class:`HiddenScan`)."""
 
     workbook: bytes | None
     workbook_rels: bytes | None
@@ -339,7 +370,7 @@ def scan_ooxml_package(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) 
             continue
         name = info.filename
         sheet = sheets.get(name)
-        hidden = NeedleScan(HIDDEN_NEEDLE, _HIDDEN_PROBE)
+        hidden = HiddenScan()
         if sheet is not None and BOUNDED_FIRST:
             inflated, mismatched = reader.inflated, len(reader.mismatched)
             try:
@@ -347,7 +378,7 @@ def scan_ooxml_package(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) 
             except Recheck:
                 reader.inflated = inflated
                 del reader.mismatched[mismatched:]
-                hidden = NeedleScan(HIDDEN_NEEDLE, _HIDDEN_PROBE)
+                hidden = HiddenScan()
                 _scan_part(reader, info, sheet, hidden, bounded=False)
         else:
             _scan_part(reader, info, sheet, hidden, bounded=False)
@@ -360,7 +391,7 @@ def scan_ooxml_package(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) 
 
 
 def _scan_part(reader: PartReader, info: zipfile.ZipInfo, sheet: str | None,
-               hidden: NeedleScan, bounded: bool) -> None:
+               hidden: HiddenScan, bounded: bool) -> None:
     gen = reader.chunks(info)
     first = next(gen, b"")
     if sheet is None and (not looks_like_xml(first) or info.filename.lower().endswith(".svg")):

@@ -231,32 +231,6 @@ class EntityScan:
             self.tail = (self.tail + chunk)[-_ENTITY_KEEP:]
 
 
-class NeedleScan:
-    """Whether a part's bytes hold ``needle`` anywhere, across chunk ends. ``probe``, one byte of
-    the needle, is looked for first (a search for one byte is several times faster than for a
-    word): a chunk without it cannot hold the needle."""
-
-    def __init__(self, needle: bytes, probe: bytes) -> None:
-        if len(probe) != 1 or probe not in needle:
-            raise ValueError("the probe is one byte of the needle")
-        self.needle = needle
-        self.probe = probe
-        self.keep = len(needle) - 1
-        self.tail = b""
-        self.found = False
-
-    def feed(self, chunk: bytes) -> None:
-        if self.found:
-            return
-        if (self.probe in chunk and self.needle in chunk) \
-                or self.needle in self.tail + chunk[: self.keep]:
-            self.found = True
-        elif len(chunk) >= self.keep:
-            self.tail = chunk[-self.keep :] if self.keep else b""
-        else:
-            self.tail = (self.tail + chunk)[-self.keep :] if self.keep else b""
-
-
 def looks_like_xml(first: bytes) -> bool:
     """Whether a part's first chunk starts like XML (in UTF-8 or UTF-16, after a BOM)."""
     probe = first.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
