@@ -5,6 +5,7 @@ the Summary, never a reason to refuse a file."""
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from pathlib import Path
@@ -47,13 +48,27 @@ def hidden_rows_seen(path: Path, limits: Limits, facts: OoxmlFacts | None) -> di
     :data:`_HIDDEN` holds), :func:`hidden_xlsx_rows` finds no row or fails, and gives ``{}``
     either way; the package is then not opened again."""
     if facts is not None and facts.workbook is not None and facts.workbook_rels is not None:
+        named: tuple[tuple[str, str], ...] | None
         try:
-            parts = [part for _name, part in _sheet_parts(facts.workbook, facts.workbook_rels)]
+            if len(facts.workbook) + len(facts.workbook_rels) <= _REMEMBERED:
+                named = _remembered_parts(facts.workbook, facts.workbook_rels)
+            else:
+                named = tuple(_sheet_parts(facts.workbook, facts.workbook_rels))
         except _FAILURES:
-            parts = None
-        if parts is not None and facts.no_hidden.issuperset(parts):
+            named = None
+        if named is not None and facts.no_hidden.issuperset(part for _name, part in named):
             return {}
     return hidden_xlsx_rows(path, limits)
+
+
+#: workbook.xml and its relationships up to this size (together) have their sheets' parts
+#: remembered: the files of one batch are often made from one template
+_REMEMBERED = 64 * 1024
+
+
+@functools.lru_cache(maxsize=32)
+def _remembered_parts(workbook: bytes, rels: bytes) -> tuple[tuple[str, str], ...]:
+    return tuple(_sheet_parts(workbook, rels))
 
 
 def _sheet_parts(workbook: bytes, rels: bytes) -> list[tuple[str, str]]:
