@@ -64,6 +64,11 @@ ODD: dict[str, str] = {
     "a cell without r=": '<row r="703"><c><v>1</v></c><c r="B703"><v>2</v></c></row>',
     "a row without r=": '<row><c r="C704"><v>1</v></c></row>',
     "a row with r= not first": '<row spans="1:3" r="705"><c r="A705"><v>1</v></c></row>',
+    "a row without r= after a far row, then bad refs":
+        '<row r="999"><c r="A1"><v>1</v></c></row><row><c r="B0"><v>1</v></c></row>'
+        '<row><c r="C0"><v>1</v></c><c r="D0" x=\'a"b\'><v>1</v></c></row>',
+    "rows with attributes before r=": ''.join(
+        f'<row hidden="false" r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(800, 900)),
     "a cell with r= not first": '<row r="706"><c s="1" r="XFD706"><v>1</v></c></row>',
     "a bad reference": '<row r="707"><c r="A0"><v>1</v></c><c r="A1:B2"><v>1</v></c></row>',
     "absolute references": '<row r="708"><c r="$AB$708"><v>1</v></c></row>',
@@ -326,3 +331,22 @@ def test_rows_that_say_they_are_not_hidden_are_not_read_again(tmp_path: Path) ->
     path = write_xlsx(tmp_path / "lo.xlsx", **HIDDEN_CASES["rows that say they are not hidden"])
     _fmt, facts = guard.inspect_file(path)
     assert facts is not None and "xl/worksheets/sheet1.xml" in facts.no_hidden
+
+
+def test_every_plain_reference_is_read_alike_by_both_exact_scans() -> None:
+    """The bounded pass relies on it: a plain cell is placed by its r= alone."""
+    import itertools
+    import re
+
+    from workbook_tools.ooxml import parse_ref
+
+    cell = re.compile(rb"<c\sr" + ooxml_scan._REF_VALUE)
+    letters = [b"A", b"z", b"Zz", b"XFD", b"aBc", b"ZZZZ", b"AAAA"]
+    digits = [b"0", b"1", b"007", b"10024", b"1048576", b"9999999999", b"0000000000"]
+    for col, row, (d1, d2) in itertools.product(letters, digits,
+                                                [(b"", b""), (b"$", b""), (b"", b"$"),
+                                                 (b"$", b"$")]):
+        ref = d1 + col + d2 + row
+        m = cell.match(b'<c r="' + ref + b'"')
+        assert m is not None
+        assert parse_ref(ref) == (int(m.group(2)), ooxml_scan._col(m.group(1))), ref

@@ -69,8 +69,6 @@ _PREFIXED = _cell_row_patterns(_PFX)
 #: every "<c" of a region, with the reference when it is a cell with a plain r= first (the
 #: refs of :func:`_cell_row_patterns`' last pattern); (b"", b"") for any other "<c"
 _CELL_REFS = re.compile(rb"<c(?:\sr" + _REF_VALUE + rb")?")
-#: every "<row", with its r= when that is first and plain
-_ROW_REFS = re.compile(rb"<row(\sr\s*=\s*[\"'][0-9]{1,10}[\"'])?")
 _HAS_PREFIX = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 #: what :data:`_HAS_PREFIX` needs (searched for first: far fewer places to try than "<")
 _MAY_HAVE_PREFIX = re.compile(rb":(?:c|row)[\s/>]")
@@ -138,13 +136,16 @@ class Recheck(Exception):
 class SheetScan:
     """Used range, cell count and merged area of one worksheet part, as calamine would see it.
 
-    ``bounded``: the first pass over a part. Where a region is plain (no prefixes, every cell
-    with a plain r= first, every row with a plain r= first) it counts every cell as holding a
-    value: the used range and the cell count are then bounds of the exact ones, at about half
-    the cost (no tag's rest is read). When the bounds are within the limits, so are the exact
-    figures, and the answer is the exact scan's; a region the exact scan would read with
-    :meth:`_slow` (state carried from earlier regions), and any figure over a limit, raise
-    :class:`Recheck`: the part is then scanned again, exactly, from its start.
+    ``bounded``: the first pass over a part. Where a region is plain (no prefixes, every "<c"
+    a cell with a plain r= first) it counts every cell as holding a value: the used range and
+    the cell count are then bounds of the exact ones, at about half the cost (no tag's rest is
+    read). Each such cell is placed by its r= in both exact scans (:meth:`_slow` reads the
+    same r=, and ``ooxml.parse_ref`` reads every reference of :data:`_REF_VALUE` as
+    :meth:`_fast` does), so its rows' tags change nothing there. When the bounds are within the
+    limits, so are the exact figures, and the answer is the exact scan's. A region that is not
+    plain goes through :meth:`_fast` (its figures do not depend on earlier regions); one that
+    needs :meth:`_slow` (state carried from earlier regions), and any figure over a limit,
+    raise :class:`Recheck`: the part is then scanned again, exactly, from its start.
     """
 
     def __init__(self, sheet: str, limits: Limits, bounded: bool = False) -> None:
@@ -201,8 +202,6 @@ class SheetScan:
         cols = set(map(_first, refs))
         if b"" in cols:  # a "<c" that is no cell with a plain r= first (<cols>, <c s=...>)
             return False
-        if b"<row" in text and b"" in _ROW_REFS.findall(text):
-            return False  # a row without a plain r= first (or <rowBreaks>)
         if refs:
             self.elements += len(refs)
             self.cells += len(refs)
