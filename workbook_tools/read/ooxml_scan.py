@@ -283,16 +283,24 @@ class SheetScan:
                             cell_count(_ELEMENTS_PER_CELL * self.limits.max_cells))
 
 
-#: each name of :data:`_RANGE_TAG`, after one of its letters that the rows of a sheet seldom
-#: hold (a search for one byte is several times faster than for a word)
-_RANGE_NAMES = ((b"g", b"mergeCell"), (b"m", b"dimension"))
+def _may_hold(text: bytes, word: bytes, letters: tuple[bytes, ...]) -> bool:
+    """Whether ``text`` holds ``word``, its ``letters`` looked for first: a search for one byte
+    (memchr) is several times faster than for a word, stops at the first one found, and a
+    text without one of them cannot hold the word. The letters are those the rows of a sheet
+    seldom hold, as each writer writes them (openpyxl: "inlineStr", "xml:space"; Excel:
+    "spans", "dyDescent", "customHeight"; LibreOffice rows hold every one)."""
+    return all(letter in text for letter in letters) and word in text
+
+
+#: each name of :data:`_RANGE_TAG`, with its letters to look for first (:func:`_may_hold`)
+_RANGE_NAMES = ((b"mergeCell", (b"g", b"l")), (b"dimension", (b"d", b"i", b"m")))
 
 
 def _range_tags(text: bytes) -> Iterator[re.Match[bytes]]:
     """``_RANGE_TAG.finditer(text)``, tried only at the "<" before each of its names (the
     pattern alone tries every "<"). A match holds no "<" after its first, so matches never
     overlap, and each starts at the last "<" before its name."""
-    names = [name for probe, name in _RANGE_NAMES if probe in text and name in text]
+    names = [name for name, letters in _RANGE_NAMES if _may_hold(text, name, letters)]
     if not names:
         return
     starts = set()
@@ -318,12 +326,13 @@ _HIDDEN_VALUE = re.compile(rb"hidden\s*=\s*[\"'](?:1|true)[\"']")
 _HIDDEN_OPEN = re.compile(rb"hidden\s*(?:=\s*(?:[\"'](?:1|t|tr|tru|true)?)?)?")
 #: a cut value carried longer than this (spaces after "hidden") is taken as found
 _HIDDEN_CARRY = 1 << 16
+_HIDDEN_LETTERS = (b"h", b"i", b"d")
 
 
 class HiddenScan:
-    """Whether a part's bytes hold :data:`_HIDDEN_VALUE` anywhere, across chunk ends. "h" is
-    looked for first (a search for one byte is several times faster than for a word): the
-    rows of a sheet seldom hold it. A value cut at a chunk's end is carried to the next."""
+    """Whether a part's bytes hold :data:`_HIDDEN_VALUE` anywhere, across chunk ends (the word
+    looked for after its letters, :func:`_may_hold`). A value cut at a chunk's end is carried
+    to the next."""
 
     def __init__(self) -> None:
         self.tail = b""  # an open value ("hidden" first), or the last 5 bytes
@@ -335,7 +344,7 @@ class HiddenScan:
         tail = self.tail
         joined = tail.startswith(b"hidden") or b"hidden" in tail + chunk[:5]
         buf = tail + chunk if joined else chunk  # joined only where a value may be cut
-        if b"h" in buf and b"hidden" in buf:
+        if _may_hold(buf, b"hidden", _HIDDEN_LETTERS):
             if _HIDDEN_VALUE.search(buf):
                 self.found = True
                 return
