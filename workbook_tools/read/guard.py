@@ -28,7 +28,7 @@ from ..model import DEFAULT_LIMITS, Limits
 from . import csvfile
 from .ods_scan import scan_ods_package
 from .ole_scan import inspect_ole
-from .ooxml_scan import scan_ooxml_package
+from .ooxml_scan import OoxmlFacts, scan_ooxml_package
 from .rejections import (
     bomb,
     byte_count,
@@ -55,6 +55,11 @@ LIBREOFFICE_FORMATS = ("biff4", "xml2003", "fods", "ooxml", "zip")
 def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """Return the format of ``path`` (one of :data:`CALAMINE_FORMATS`, "csv" or
     :data:`LIBREOFFICE_FORMATS`) or raise RejectedFile."""
+    return inspect_file(path, limits)[0]
+
+
+def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, OoxmlFacts | None]:
+    """:func:`inspect`, with what the guard saw of an OOXML package (``None`` for others)."""
     path = Path(path)
     try:
         st = path.stat()
@@ -81,8 +86,8 @@ def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
                 return _inspect_zip(fh, size, limits)
             if head.startswith(_OLE_MAGIC):
-                return inspect_ole(fh, size, limits)
-            return _other(fh, head, path, size, limits)
+                return inspect_ole(fh, size, limits), None
+            return _other(fh, head, path, size, limits), None
     except RejectedFile:
         raise
     except OSError as exc:
@@ -132,7 +137,7 @@ def _other(fh: BinaryIO, head: bytes, path: Path, size: int, limits: Limits) -> 
 # --- zip packages (xlsx, xlsm, ods) --------------------------------------------------------------
 
 
-def _inspect_zip(fh: BinaryIO, size: int, limits: Limits) -> str:
+def _inspect_zip(fh: BinaryIO, size: int, limits: Limits) -> tuple[str, OoxmlFacts | None]:
     check_end_record(fh, size, limits)
     try:
         zf = zipfile.ZipFile(fh)
@@ -168,8 +173,8 @@ def _inspect_zip(fh: BinaryIO, size: int, limits: Limits) -> str:
         scan_xlsb_package(reader, by_name)
     else:
         # xlsx, xlsm; and what LibreOffice reads: every part entity-free, sizes within limits
-        scan_ooxml_package(reader, by_name)
-    return fmt
+        return fmt, scan_ooxml_package(reader, by_name)
+    return fmt, None
 
 
 def _zip_format(reader: PartReader, by_name: dict[str, zipfile.ZipInfo]) -> str:

@@ -25,7 +25,8 @@ from ..errors import RejectedFile
 from ..model import DEFAULT_LIMITS, Book, Cell, Finding, Grid, Limits, Severity
 from . import guard, libreoffice
 from .csvfile import read_csv
-from .hidden import hidden_xlsx_rows
+from .hidden import hidden_rows_seen
+from .ooxml_scan import OoxmlFacts
 from .rejections import check_grid, phrase, plain, unsupported
 
 
@@ -41,6 +42,25 @@ def _clean_value(v: Cell) -> Cell:
     return v
 
 
+_EXACT = 2**53
+
+
+def _clean_rows(rows: list[list[Cell]]) -> None:
+    """Every value through :func:`_clean_value`, row by row (one row copied at a time, not the
+    sheet); the same text down a column becomes one object, not 10,000. Text and floats, nearly
+    every cell, are cleaned inline as :func:`_clean_value` would."""
+    seen: dict[str, str] = {}
+    intern = seen.setdefault
+    clean = _clean_value
+    for j, row in enumerate(rows):
+        rows[j] = [
+            (intern(v, v) if v else None) if type(v) is str
+            else (int(v) if v.is_integer() and -_EXACT < v < _EXACT else v)
+            if type(v) is float else clean(v)
+            for v in row
+        ]
+
+
 def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     """Read every sheet's values, or raise :class:`RejectedFile` with the reason.
 
@@ -52,7 +72,7 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     path = Path(path)
     started = time.monotonic()
     try:
-        fmt = guard.inspect(path, limits)
+        fmt, facts = guard.inspect_file(path, limits)
     except RejectedFile as exc:
         if exc.reason != "file.encrypted":
             raise
@@ -62,7 +82,8 @@ def read_book(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Book:
         return Book(path, "csv", [read_csv(path, limits)], notes)
     if fmt in guard.CALAMINE_FORMATS:
         try:
-            return Book(path, fmt, _read_calamine(path, fmt, limits, started, notes), notes)
+            return Book(path, fmt, _read_calamine(path, fmt, limits, started, notes, facts),
+                        notes)
         except RejectedFile as exc:
             if exc.reason != "file.corrupt":
                 raise
@@ -122,7 +143,7 @@ _NOT_TABLES = {"MacroSheet": "sheetkind.macro", "DialogSheet": "sheetkind.dialog
 
 
 def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
-                   notes: list[Finding]) -> list[Grid]:
+                   notes: list[Finding], facts: OoxmlFacts | None = None) -> list[Grid]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except BaseException as exc:  # calamine's own errors; a Rust panic is a BaseException
@@ -147,13 +168,7 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
             ]
             rows = sheet.to_python(skip_empty_area=False)
             del sheet  # calamine's own copy of the cells goes before ours grow
-            seen: dict[str, str] = {}  # the same text down a column is one object, not 10,000
-            for row in rows:  # in place: one copy of a large sheet in memory, not two
-                for i, v in enumerate(row):
-                    if v == "" or type(v) is not str:
-                        row[i] = _clean_value(v)
-                    else:
-                        row[i] = seen.setdefault(v, v)
+            _clean_rows(rows)
             while rows and all(v is None for v in rows[-1]):
                 rows.pop()
             if fmt == "ods":
@@ -161,7 +176,8 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, started: float,
                     ods_merges, hidden = _ods_layout(path, limits)
                 merged = ods_merges.get(meta.name, [])
             elif hidden is None:
-                hidden = hidden_xlsx_rows(path, limits) if fmt in ("xlsx", "xlsm") else {}
+                hidden = hidden_rows_seen(path, limits, facts) if fmt in ("xlsx", "xlsm") \
+                    else {}
             visible = "Visible" in str(getattr(meta, "visible", "Visible"))
             sheets.append(Grid(meta.name, rows, merged, visible,
                                frozenset(r for r in (hidden or {}).get(meta.name, ())

@@ -213,14 +213,22 @@ class EntityScan:
         self.tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        buf = self.tail + chunk
-        # every pattern holds "<!" (UTF-8) or "\x00!" (UTF-16, UTF-32): two searches in C
-        # tell whether the ten are worth looking for
-        if b"<!" in buf or b"\x00!" in buf:
-            for pattern in _ENTITY_PATTERNS:
-                if pattern in buf:
-                    raise RejectedFile("file.entities")
-        self.tail = buf[-_ENTITY_KEEP:]
+        # every pattern holds "!" in every encoding: where neither the chunk nor the tail kept
+        # from the last one holds it (one memchr each), none of the ten can be there, and the
+        # two are not joined (a copy of every chunk)
+        if b"!" in chunk or b"!" in self.tail:
+            buf = self.tail + chunk
+            # "<!" (UTF-8) or "\x00!" (UTF-16, UTF-32): two searches in C tell whether the
+            # ten are worth looking for
+            if b"<!" in buf or b"\x00!" in buf:
+                for pattern in _ENTITY_PATTERNS:
+                    if pattern in buf:
+                        raise RejectedFile("file.entities")
+            self.tail = buf[-_ENTITY_KEEP:]
+        elif len(chunk) >= _ENTITY_KEEP:
+            self.tail = chunk[-_ENTITY_KEEP:]
+        else:
+            self.tail = (self.tail + chunk)[-_ENTITY_KEEP:]
 
 
 def looks_like_xml(first: bytes) -> bool:
@@ -238,13 +246,20 @@ class TagStream:
         self.tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        buf = self.tail + chunk
-        cut = buf.rfind(b"<")
-        if cut <= 0:
-            cut = 0 if cut == 0 else len(buf)
-        if cut:
-            self.on_region(buf[:cut])
-        self.tail = buf[cut:]
+        last = chunk.rfind(b"<")
+        if last > 0 or (last == 0 and self.tail):
+            # the region ends at the chunk's last "<": the tail and the chunk up to it, in one
+            # copy (not the two of joining them, then cutting)
+            self.on_region(b"".join((self.tail, memoryview(chunk)[:last])))
+            self.tail = chunk[last:]
+        else:
+            buf = self.tail + chunk
+            cut = buf.rfind(b"<")
+            if cut <= 0:
+                cut = 0 if cut == 0 else len(buf)
+            if cut:
+                self.on_region(buf[:cut])
+            self.tail = buf[cut:]
         if len(self.tail) > _MAX_TAG:
             if self.tag_start.match(self.tail):
                 raise corrupt("XML tag too long")
