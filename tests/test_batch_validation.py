@@ -172,3 +172,20 @@ def test_worker_processes_never_give_two_copies_one_name(
 
 def test_validate_many_of_nothing() -> None:
     assert validate_many([]) == []
+
+
+@pytest.mark.parametrize(("count", "jobs", "most"), [
+    (1000, 1, 32),    # one process: the largest batches
+    (5, 1, 32),
+    (1000, 2, 32),    # plenty of files: the largest batches, many a worker
+    (200, 2, 25),     # four batches a worker at least
+    (100, 2, 13),
+    (40, 2, 8),       # never fewer than eight files a batch
+    (1000, 8, 32),
+    (200, 8, 8),
+])
+def test_batches_shared_out_to_workers(count: int, jobs: int, most: int) -> None:
+    assert batch.batch_files(count, jobs) == most
+    sizes = [len(b) for b in batch.batches([Path(f"{i}.xlsx") for i in range(count)], Path,
+                                           most)]
+    assert sum(sizes) == count and max(sizes) == most

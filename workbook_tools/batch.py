@@ -24,6 +24,8 @@ T = TypeVar("T")
 
 #: at most this many files in one batch
 BATCH_FILES = 32
+#: a batch shared out to worker processes holds at least this many files
+MIN_BATCH_FILES = 8
 #: a batch stops growing once its files' sizes add up to this (a large file is a batch alone)
 BATCH_BYTES = 256 * 1024
 #: with fewer files than this, no worker process is started (starting one costs more)
@@ -37,14 +39,26 @@ def _size(path: Path) -> int:
         return 0  # the reader will say what is wrong with it
 
 
-def batches(items: Iterable[T], path: Callable[[T], Path]) -> Iterator[list[T]]:
-    """The items (files, or what names them: ``path``) in order, cut into batches."""
+def batch_files(count: int, jobs: int) -> int:
+    """How many files a batch holds at most: :data:`BATCH_FILES`, fewer when ``count`` files
+    shared by ``jobs`` workers would make fewer than four batches a worker (the last round of
+    batches keeps only some workers busy)."""
+    if jobs <= 1:
+        return BATCH_FILES
+    return max(MIN_BATCH_FILES, min(BATCH_FILES, -(-count // (4 * jobs))))
+
+
+def batches(items: Iterable[T], path: Callable[[T], Path],
+            most: int | None = None) -> Iterator[list[T]]:
+    """The items (files, or what names them: ``path``) in order, cut into batches of at most
+    ``most`` files (:data:`BATCH_FILES`)."""
+    most = most or BATCH_FILES
     batch: list[T] = []
     size = 0
     for item in items:
         batch.append(item)
         size += _size(path(item))
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+        if len(batch) >= most or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
     if batch:
@@ -116,7 +130,8 @@ def iter_many(
                     taken.add(target.resolve())
             return batch, names, options, plans
 
-        for reports in ordered_map(_worker_batch, map(job, batches(paths, Path)), jobs):
+        cut = batches(paths, Path, batch_files(len(paths), jobs))
+        for reports in ordered_map(_worker_batch, map(job, cut), jobs):
             yield from _given(reports)
         return
 
