@@ -130,6 +130,8 @@ def iter_many(
                     taken.add(target.resolve())
             return batch, names, options, plans
 
+        if write:  # imported once here, not once in every worker the pool forks
+            from .annotated import writer  # noqa: F401
         cut = batches(paths, Path, batch_files(len(paths), jobs))
         for reports in ordered_map(_worker_batch, map(job, cut), jobs):
             yield from _given(reports)
