@@ -181,3 +181,62 @@ def test_killed_at_random_moments_and_started_again(tmp_path: Path) -> None:
     check_folders(tmp_path, dropped, {sha(g) for g in good})
     print(f"kills that left a drop unfinished: {mid_drop} of {kills}")
     assert mid_drop >= 5, mid_drop  # the kills did land in the middle of drops
+
+
+def _naming(inbox: Path) -> list[int]:
+    """The processes whose command line names ``inbox``: the watcher and its forked workers
+    (a zombie's is empty)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(inbox).encode() in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL, /proc")
+def test_killed_while_worker_processes_score_a_burst(tmp_path: Path) -> None:
+    """Bursts large enough to go to worker processes (``--jobs 2``), the watcher killed in the
+    middle of them: its workers die with it (none goes on writing into OUTBOX behind the next
+    start's back), and the next start finishes every drop once."""
+    rng = random.Random(14)
+    good = good_pool(tmp_path, 12)
+    bad = bad_pool(good[0])[:4]  # not the zip cut short: --once leaves it until its grace
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    dropped: list[bytes] = []
+
+    def burst(first: int, n: int) -> None:
+        for i in range(first, first + n):
+            data = bad[i % len(bad)] if i % 15 == 0 else good[i % len(good)]
+            path = inbox / f"unit{i % 3}" / f"register {i}.xlsx"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            dropped.append(data)
+
+    kills, mid_burst = 8, 0
+    for i in range(kills):
+        burst(80 * i, 80)  # a burst each time, on top of what a kill left unfinished
+        proc = subprocess.Popen([sys.executable, "-m", "workbook_tools.cli", "watch",
+                                 str(inbox), "--interval", "0.15", "--jobs", "2"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        wait_for(lambda: not _naming(inbox), 10)  # the workers died with it
+        mid_burst += unfinished(tmp_path) > 0
+    proc_done = subprocess.run([sys.executable, "-m", "workbook_tools.cli", "watch", str(inbox),
+                                "--once", "--interval", "0.15", "--jobs", "2"], env=env,
+                               capture_output=True, timeout=600)
+    assert proc_done.returncode == 0, proc_done.stderr
+    assert not _naming(inbox)
+    check_folders(tmp_path, dropped, {sha(g) for g in good}, open_copies=False)
+    print(f"kills that left drops unfinished: {mid_burst} of {kills}")
+    assert mid_burst >= 3, mid_burst
