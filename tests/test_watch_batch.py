@@ -216,3 +216,47 @@ def test_a_kill_at_every_step_of_a_burst_in_groups_is_finished_by_the_next_start
     for k in range(total):
         for after in (False, True):
             assert attempt(tmp_path / f"{k}-{after}", k, after) == k + after
+
+
+@pytest.mark.parametrize("where", ["archive", "copy", "clean"])
+def test_a_step_that_fails_in_a_burst_is_carried_on_at_the_next_look(
+        tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk at one step of one drop of a burst: that drop is said in the log and left
+    where its last commit put it, the others go on; the next look finishes it."""
+    from tests.test_watch import register_bytes
+    from workbook_tools.watch import intake, scoring
+
+    good = [register_bytes(tmp_path, f"g{i}.xlsx", rows=[risk(1, cases=f"Пара {i}")])
+            for i in range(3)]
+    for i, data in enumerate(good):
+        _drop(tmp_path, f"u/r{i}.xlsx", data)
+    real_place, real_remove = intake.place, intake.remove
+    failed: list[str] = []
+
+    def full(what: str) -> None:  # for that file, as long as the first run lasts
+        failed.append(what)
+        raise OSError(28, "No space left on device")
+
+    def place(src: Path, dst: Path, **kw: Any) -> None:
+        if (where == "archive" and dst.name == "r1.xlsx") or (
+                where == "copy" and dst.name == "r1.scored.xlsx"):
+            full(dst.name)
+        real_place(src, dst, **kw)
+
+    def remove(path: Path) -> None:
+        if where == "clean" and path.name.startswith(".r1.scored.xlsx."):
+            full(path.name)
+        real_remove(path)
+
+    with monkeypatch.context() as m:
+        m.setattr(intake, "place", place)
+        m.setattr(scoring.intake, "remove", remove)
+        run_once(tmp_path, jobs=1)
+    assert len(failed) == 2  # and tried again once, after the burst
+    states = {r["name"]: r["state"] for r in rows(tmp_path)}
+    assert states["u/r0.xlsx"] == states["u/r2.xlsx"] == "done"
+    assert states["u/r1.xlsx"] == ("claimed" if where == "archive" else "archived")
+    log = (tmp_path / "workbook-tools.log").read_text("utf-8")
+    assert "No space left on device" in log
+    run_once(tmp_path)  # the disk has room again
+    check_folders(tmp_path, good, {sha(g) for g in good})

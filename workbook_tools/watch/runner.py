@@ -294,6 +294,8 @@ class Watcher:
                 continue
             if copied is not None:  # None: it changed while being copied; taken when stable
                 copies.append((seen, rel, part, copied))
+        if not copies:
+            return []
         drops = []
         with self.journal.transaction():
             for seen, rel, part, (sha, size, mtime_ns) in copies:
@@ -343,6 +345,8 @@ class Watcher:
             left.append(drop)
         for folder in inboxes:
             intake.fsync_dir(folder)
+        if not left:
+            return []
         with self.journal.transaction():
             return [self._archived(drop) for drop in left]
 
@@ -414,16 +418,18 @@ class Watcher:
         from .scoring import clean, scored
 
         archived = [d for d in drops if d.state == "archived"]
-        clean([self._temp_output(d) for d in archived])
         todo = []
+        failed = clean([self._temp_output(d) for d in archived])
         for drop in archived:
-            if not os.path.lexists(drop.output or ""):
-                Path(drop.output or "").parent.mkdir(parents=True, exist_ok=True)
-                todo.append(drop)
-                continue
-            try:  # put in place before a kill: only the record is missing
-                self._record_many([drop], [scored(analyse(Path(drop.archive or ""),
-                                                          self.config.options), self.lang)])
+            try:
+                if self._temp_output(drop) in failed:  # OUTBOX not writable: the next look
+                    raise failed[self._temp_output(drop)]
+                if not os.path.lexists(drop.output or ""):
+                    Path(drop.output or "").parent.mkdir(parents=True, exist_ok=True)
+                    todo.append(drop)
+                else:  # put in place before a kill: only the record is missing
+                    self._record_many([drop], [scored(analyse(Path(drop.archive or ""),
+                                                              self.config.options), self.lang)])
             except OSError as exc:
                 self._failed(drop.name, exc)
         return todo
@@ -442,8 +448,9 @@ class Watcher:
         at the next start, one not yet there is written again."""
         from .scoring import clean
 
-        ready, folders = [], set()
+        placed, folders = [], set()
         for drop, got in zip(drops, results, strict=True):
+            temp = self._temp_output(drop)  # named after the output planned
             try:
                 if got.output is not None and got.status != "rejected":
                     drop = self._place_copy(drop, Path(got.output))
@@ -451,12 +458,20 @@ class Watcher:
             except OSError as exc:
                 self._failed(drop.name, exc)
                 continue
-            ready.append((drop, got))
+            placed.append((temp, drop, got))
         for folder in folders:
             intake.fsync_dir(folder)
-        clean([self._temp_output(d) for d in drops])
-        with self.journal.transaction():
-            recorded = [self._record(drop, got) for drop, got in ready]
+        failed = clean([self._temp_output(d) for d in drops])
+        ready = []
+        for temp, drop, got in placed:
+            if temp in failed:  # left archived: at the next look its hidden copy is removed
+                self._failed(drop.name, failed[temp])  # and the copy found in place recorded
+            else:
+                ready.append((drop, got))
+        recorded: list[Drop] = []
+        if ready:
+            with self.journal.transaction():
+                recorded = [self._record(drop, got) for drop, got in ready]
         for drop in recorded:
             if drop.state == "rejecting":
                 try:

@@ -84,20 +84,28 @@ def temp_name(output: Path, drop_id: int) -> Path:
     return output.with_name(f".{output.name}.{drop_id}{OUT}")
 
 
-def clean(temps: list[Path]) -> None:
+def clean(temps: list[Path]) -> dict[Path, OSError]:
     """Remove the hidden copies ``temps`` and what a writer killed while writing one of them
-    left beside it (``.<temp name>.*.tmp``): one look at each folder."""
+    left beside it (``.<temp name>.*.tmp``), with one look at each folder; returns the temps
+    that could not be cleared, and why."""
     by_folder: dict[Path, list[str]] = {}
     for temp in temps:
         by_folder.setdefault(temp.parent, []).append(temp.name)
+    failed: dict[Path, OSError] = {}
     for folder, names in by_folder.items():
-        wanted = set(names)
-        prefixes = tuple(f".{name}." for name in names)
         try:
-            entries = list(os.scandir(folder))
+            entries = [entry.name for entry in os.scandir(folder)]
         except FileNotFoundError:
             continue
-        for entry in entries:
-            if entry.name in wanted or (entry.name.startswith(prefixes)
-                                        and entry.name.endswith(".tmp")):
-                intake.remove(Path(entry.path))
+        except OSError as exc:
+            failed.update((folder / name, exc) for name in names)
+            continue
+        for name in names:
+            prefix = f".{name}."
+            for entry in entries:
+                if entry == name or (entry.startswith(prefix) and entry.endswith(".tmp")):
+                    try:
+                        intake.remove(folder / entry)
+                    except OSError as exc:
+                        failed[folder / name] = exc
+    return failed
