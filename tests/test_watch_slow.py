@@ -27,7 +27,13 @@ from tests.watch_checks import check_folders, sha
 from workbook_tools.watch.runner import Config, Watcher
 
 REPO = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # watchdog's own notice, in its thread, when it watches a folder just made twice (a race
+    # of its recursive watch, harmless: "It will be Overwritten"); an error under this suite's
+    # filterwarnings, it would stop the observer's thread
+    pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning"),
+]
 
 
 def good_pool(tmp: Path, n: int) -> list[bytes]:
@@ -62,6 +68,20 @@ def unfinished(root: Path) -> int:
     try:
         return int(db.execute("SELECT COUNT(*) FROM drops WHERE state NOT IN "
                               "('done', 'rejected', 'withdrawn')").fetchone()[0])
+    finally:
+        db.close()
+
+
+def taken(root: Path) -> int:
+    """How many drops the journal knows (claimed or further)."""
+    journal = root / "workbook-tools.sqlite3"
+    if not journal.exists():
+        return 0
+    db = sqlite3.connect(f"{journal.as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM drops").fetchone()[0])
+    except sqlite3.OperationalError:  # the journal being made: no table yet
+        return 0
     finally:
         db.close()
 
@@ -168,7 +188,7 @@ def test_killed_at_random_moments_and_started_again(tmp_path: Path) -> None:
                    "--interval", "0.15", *(["--poll"] if i % 2 else [])]
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        drop_some(rng.randint(2, 5))
+        drop_some(rng.randint(4, 9))  # enough that a kill lands in the middle of some
         time.sleep(rng.uniform(0.5, 1.6))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -223,11 +243,16 @@ def test_killed_while_worker_processes_score_a_burst(tmp_path: Path) -> None:
 
     kills, mid_burst = 8, 0
     for i in range(kills):
-        burst(80 * i, 80)  # a burst each time, on top of what a kill left unfinished
+        burst(120 * i, 120)  # a burst each time, on top of what a kill left unfinished
+        before = taken(tmp_path)
         proc = subprocess.Popen([sys.executable, "-m", "workbook_tools.cli", "watch",
                                  str(inbox), "--interval", "0.15", "--jobs", "2"],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 2.5))
+        # killed at a random moment once the burst is being taken (however long the start)
+        deadline = time.monotonic() + 120
+        while taken(tmp_path) == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.8))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         wait_for(lambda: not _naming(inbox), 10)  # the workers died with it
@@ -239,4 +264,4 @@ def test_killed_while_worker_processes_score_a_burst(tmp_path: Path) -> None:
     assert not _naming(inbox)
     check_folders(tmp_path, dropped, {sha(g) for g in good}, open_copies=False)
     print(f"kills that left drops unfinished: {mid_burst} of {kills}")
-    assert mid_burst >= 3, mid_burst
+    assert mid_burst >= 4, mid_burst
