@@ -1,11 +1,13 @@
-"""The drop folder under load and under kills (issue 11's tests), both slow:
+"""The drop folder under load and under kills (issues 11 and 14), all slow:
 
 * a few hundred files dropped while the watcher runs: good ones, bad ones, duplicates (the same
   bytes under another name, the same name again), lock, temporary and hidden files, a file
   copied slowly in pieces;
 * the watcher command killed (SIGKILL) at random moments 55 times while files keep arriving,
   started again each time, then the invariants of tests/watch_checks.py: every input byte for
-  byte, one scored copy per good drop, each a workbook, the journal agreeing with the folders.
+  byte, one scored copy per good drop, each a workbook, the journal agreeing with the folders;
+* bursts large enough for worker processes (``--jobs 2``), the command killed 8 times while
+  they are taken: no worker outlives it, and the same invariants.
 """
 
 from __future__ import annotations
