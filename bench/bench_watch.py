@@ -10,10 +10,12 @@ set of folders (its root put first on ``PYTHONPATH``), warmed with one drop, the
             file-system events and with ``--poll``.
   burst     ``--files`` copies of it (each its own name) put into the inbox at once; the time
             from the burst becoming stable to the last scored copy appearing, against
-            ``workbook-tools score`` of the same files in one run (its whole process).
+            ``workbook-tools score`` of the same files in one run (its whole process), the two
+            one after the other, ``--repeat`` times: each pair's ratio and their median. Both
+            with their default ``--jobs`` (the number of cores), or ``--jobs N`` given to both.
 
 Run from the repository root: ``python bench/bench_watch.py [--repeat 5] [--files 1000]
-[--interval 1]``. Record the figures in bench/README.md.
+[--interval 1] [--jobs N]``. Record the figures in bench/README.md.
 """
 
 from __future__ import annotations
@@ -53,9 +55,10 @@ def wait_for(path: Path, timeout: float = 120) -> float:
     return time.monotonic()
 
 
-def start(root: Path, interval: float, poll: bool) -> subprocess.Popen[bytes]:
+def start(root: Path, interval: float, poll: bool,
+          jobs: list[str] | None = None) -> subprocess.Popen[bytes]:
     command = [PY, "-m", "workbook_tools.cli", "watch", str(root / "inbox"),
-               "--interval", str(interval), *(["--poll"] if poll else [])]
+               "--interval", str(interval), *(["--poll"] if poll else []), *(jobs or [])]
     proc = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL)
     put(SAMPLE.read_bytes(), root / "inbox" / "warm.xlsx")  # imports done, schemas built
     wait_for(root / "scored" / "warm.scored.xlsx")
@@ -80,7 +83,7 @@ def latency(interval: float, poll: bool, repeat: int) -> list[float]:
             proc.wait()
 
 
-def burst(interval: float, files: int) -> tuple[float, float]:
+def burst(interval: float, files: int, jobs: list[str]) -> tuple[float, float]:
     data = SAMPLE.read_bytes()
     with tempfile.TemporaryDirectory(prefix="bench_watch_") as tmp:
         root = Path(tmp)
@@ -92,11 +95,11 @@ def burst(interval: float, files: int) -> tuple[float, float]:
             (given / name).write_bytes(data)
         started = time.monotonic()
         subprocess.run([PY, "-m", "workbook_tools.cli", "score", str(given), "--out",
-                        str(root / "score_out")], env=ENV, stdout=subprocess.DEVNULL,
+                        str(root / "score_out"), *jobs], env=ENV, stdout=subprocess.DEVNULL,
                        check=False)
         score = time.monotonic() - started
         assert len(list((root / "score_out").iterdir())) == files
-        proc = start(root, interval, poll=False)
+        proc = start(root, interval, poll=False, jobs=jobs)
         try:
             staging = root / "staging"
             shutil.move(str(given), staging)
@@ -125,6 +128,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--cases", default="latency,burst")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="given to both score and watch (default: theirs, the cores)")
     args = parser.parse_args()
     cases = args.cases.split(",")
     if "latency" in cases:
@@ -135,9 +140,15 @@ def main() -> None:
                   f"{statistics.median(runs):.2f} s, max {max(runs):.2f} s "
                   f"({', '.join(f'{r:.2f}' for r in runs)})", flush=True)
     if "burst" in cases:
-        score, watch = burst(args.interval, args.files)
-        print(f"burst of {args.files}: score in one run {score:.1f} s, watch {watch:.1f} s "
-              f"after stable, ratio {watch / score:.2f}", flush=True)
+        jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
+        ratios = []
+        for _ in range(args.repeat):
+            score, watch = burst(args.interval, args.files, jobs)
+            ratios.append(watch / score)
+            print(f"burst of {args.files}: score in one run {score:.1f} s, watch {watch:.1f} s "
+                  f"after stable, ratio {watch / score:.2f}", flush=True)
+        print(f"burst of {args.files}: median ratio {statistics.median(ratios):.2f} "
+              f"({', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
 
 
 if __name__ == "__main__":

@@ -252,10 +252,13 @@ def consolidate(paths: tuple[Path, ...], output: Path, roster: Path | None,
 @click.option("--consolidate", "consolidated", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="Keep this consolidated workbook of every unit's latest "
                                  "submission up to date after each batch.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files read in parallel (default: the number of cores).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path | None,
           journal: Path | None, log_file: Path | None, once: bool, interval: float, poll: bool,
-          low_residual: str, lang: str, consolidated: Path | None, debug: bool) -> None:
+          low_residual: str, lang: str, consolidated: Path | None, jobs: int | None,
+          debug: bool) -> None:
     """Score every workbook dropped into INBOX (and its subfolders, one per unit).
 
     Each original is kept in the archive, its scored copy appears in --out, a file that cannot
@@ -263,13 +266,14 @@ def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path
 
         workbook-tools watch /srv/share/inbox --out /srv/share/scored
     """
+    from .parallel import default_jobs
     from .watch.runner import Config, Watcher
 
     opts = _make_options(lang, low_residual, None, None, debug)  # plans: as of each day's date
     config = Config.beside(inbox, outbox=outbox, archive=archive, rejected=rejected,
                            journal=journal, log=log_file, interval=interval, events=not poll,
                            consolidate=consolidated.absolute() if consolidated else None,
-                           options=opts)
+                           options=opts, jobs=jobs or default_jobs())
     import signal
     import threading
 

@@ -225,3 +225,19 @@ def lines(journal_path: Path, unit: str | None, compare: tuple[int, int] | None,
         return 0, [*out, "", *change_lines(*pair, lang)]
     finally:
         journal.close()
+
+
+def reason_file(drop: Drop) -> str:
+    """The text beside a rejected file: what it is, when it came, why it was not accepted,
+    in Kyrgyz and in Russian."""
+    name = Path(drop.name).name
+    blocks = []
+    for lang in ("ky", "ru"):
+        reason = messages.reason_text(drop.reason or "file.unreadable", drop.params(), lang)
+        blocks.append("\n".join((
+            messages.text("reason_file.title", lang, name=name),
+            messages.text("reason_file.when", lang, date=when(drop.dropped_at)),
+            messages.text("reason_file.reason", lang, reason=reason),
+            messages.text("reason_file.what_to_do", lang),
+        )))
+    return "\n\n".join(blocks) + "\n"

@@ -149,6 +149,20 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def same_file(path: Path, size: int, mtime_ns: int, sha256: str) -> bool:
+    """Whether the file at ``path`` is still the one copied with these size, time and hash."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+        return False
+    try:
+        return sha256_of(path) == sha256
+    except OSError:
+        return False
+
+
 def copy_hashed(src: Path, dst: Path) -> tuple[str, int, int] | None:
     """Copy ``src`` to the new file ``dst`` (fsynced), hashing it on the way: (sha256, size,
     mtime_ns), or None (and no ``dst``) when ``src`` changed during the copy."""
@@ -173,10 +187,14 @@ def copy_hashed(src: Path, dst: Path) -> tuple[str, int, int] | None:
     return h.hexdigest(), after.st_size, after.st_mtime_ns
 
 
-def place(src: Path, dst: Path) -> None:
+def place(src: Path, dst: Path, *, sync: bool = True) -> None:
     """Give ``src`` the name ``dst`` and drop its old name, never replacing a file: a hard link
     then the old name removed; where links are not supported, a rename that refuses an
-    existing name. Raises FileExistsError when ``dst`` is taken."""
+    existing name. Raises FileExistsError when ``dst`` is taken.
+
+    The new name is made durable (:func:`fsync_dir`) before the old one is removed; with
+    ``sync=False`` the caller does it, once for several files of one folder, before relying
+    on any of them (the old name, still there until then, keeps the file meanwhile)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(src, dst)
@@ -186,8 +204,11 @@ def place(src: Path, dst: Path) -> None:
         if sys.platform != "win32" and _exists(dst):  # Windows' rename refuses by itself
             raise FileExistsError(dst) from None
         os.rename(src, dst)
-        fsync_dir(dst.parent)
+        if sync:
+            fsync_dir(dst.parent)
         return
+    if not sync:
+        return  # the old name is removed by the caller, after its fsync_dir
     fsync_dir(dst.parent)
     _unlink(src)  # not made durable: a hidden name left by a power cut is removed on restart
 

@@ -120,10 +120,14 @@ _COLUMNS = tuple(f.name for f in fields(Drop))
 
 class Journal:
     """The journal database. Each call that changes it is one committed transaction, written to
-    disk (``synchronous=FULL``) before it returns: the file operation after it may rely on it."""
+    disk (``synchronous=FULL``) before it returns: the file operation after it may rely on it.
+    Inside ``with journal.transaction():`` the calls are one transaction, committed (or, on an
+    exception, rolled back whole) when the block ends: several drops' steps in one commit, each
+    step's file operations done before the block (or after it, relying on it)."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.depth = 0  # transactions open (the outermost commits)
         if readonly:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
@@ -144,7 +148,7 @@ class Journal:
         self.db.close()
 
     def transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self)
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -206,15 +210,22 @@ class Journal:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    """One transaction; one opened inside another is part of it (the outermost commits, and an
+    exception rolls the whole of it back)."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
+        if self.journal.depth == 0:
+            self.journal.db.execute("BEGIN IMMEDIATE")
+        self.journal.depth += 1
+        return self.journal.db
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        self.journal.depth -= 1
+        if self.journal.depth == 0:
+            self.journal.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
 def as_json(values: Mapping[str, Any]) -> str:

@@ -15,6 +15,13 @@ at any instant leaves a state the next start finishes (:meth:`Watcher.recover`):
    ``rejecting``; the original moves from the archive to the rejected folder, the reason text
    is written beside it; ``rejected``.
 
+The files stable at one look are taken in groups (a batch of ``batch.batches``): each step is
+done for every drop of the group before the commit that records it for all of them, one fsync
+of a folder standing for its files' new or removed names (the order each drop's own steps
+need is kept: see :meth:`Watcher._archive_many`, :meth:`Watcher._record_many`); a group's
+originals are scored together (:mod:`.scoring`), by ``Config.jobs`` worker processes when the
+burst is large. A single drop goes through the same steps at once.
+
 A restart first removes what no journal row owns (the hidden copies of step 1 never claimed),
 then takes each unfinished row from where its files say it stood. Every step is keyed by the
 drop's number, so nothing is done twice into two outputs.
@@ -27,7 +34,8 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,11 +43,11 @@ from typing import Any
 
 from .. import messages
 from ..model import DEFAULT_OPTIONS, FileReport, Options
-from . import intake
+from . import history, intake
 from .journal import JOURNAL_NAME, Drop, Journal
+from .scoring import Scored
 
 PART = ".wtpart"  # the hidden copy of step 1
-OUT = ".wtout.xlsx"  # the hidden scored copy of step 6
 LOG_NAME = "workbook-tools.log"
 
 
@@ -60,6 +68,8 @@ class Config:
     #: a consolidated workbook of the latest submission of every unit, brought up to date
     #: after each batch (None: none kept)
     consolidate: Path | None = None
+    #: worker processes scoring a burst (from ``batch.PARALLEL_FROM`` drops on); 1: none
+    jobs: int = 1
 
     @classmethod
     def beside(cls, inbox: Path, *, outbox: Path | None = None, archive: Path | None = None,
@@ -140,27 +150,14 @@ class Watcher:
                 observer.join(timeout=5)
 
     def _take_all(self, stable: list[intake.Seen], stop: threading.Event) -> None:
-        """Take each stable file; a step that fails (a full disk, a folder not writable) is
-        said in the log and the drop is carried on at the next look."""
-        taken = 0
-        for seen in stable:
-            if stop.is_set():
-                break
-            try:
-                taken += self.take(seen) is not None
-            except OSError as exc:
-                self._failed(seen.path.name, exc)
-        if taken:
+        """Take the stable files, a batch at a time; a step that fails (a full disk, a folder
+        not writable) is said in the log and the drop is carried on at the next look."""
+        if self._take_many(stable, stop):
             self.consolidate()
-        if stop.is_set():
+        if stop.is_set() or not self._retry:
             return
-        for drop in self.journal.unfinished() if self._retry else ():
-            try:
-                self._finish(drop)
-            except OSError as exc:
-                self._failed(drop.name, exc)
-                return
-        self._retry = False
+        self._retry = False  # set again by a step that fails again
+        self._finish_all(self.journal.unfinished())
 
     def consolidate(self) -> Path | None:
         """The consolidated workbook of the latest scored submission of every unit, written
@@ -253,139 +250,263 @@ class Watcher:
         self._seen = present
         return stable, next_due
 
-    # --- one drop -----------------------------------------------------------------------------
+    # --- the drops: steps 1-5 for a group of files, 6-7 for a batch of drops -----------------
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.config.inbox).as_posix()
 
-    def take(self, seen: intake.Seen) -> Drop | None:
-        """Keep and score one stable file (steps 1-7); None when it changed meanwhile."""
-        cfg = self.config
-        rel = Path(self._relative(seen.path))
-        self._counter += 1
-        part = cfg.archive / rel.parent / f".{rel.name}.{os.getpid()}-{self._counter}{PART}"
-        try:
-            copied = intake.copy_hashed(seen.path, part)
-        except FileNotFoundError:
-            return None  # taken away meanwhile
-        if copied is None:
-            return None  # it changed while being copied: looked at again when stable
-        sha, size, mtime_ns = copied
-        when = _now()
-        archive = intake.free_name(cfg.archive / rel.parent,
-                                   intake.variants(rel.name, intake.stamp(when)),
-                                   self.journal.taken)
-        unit = rel.parts[0] if len(rel.parts) > 1 else rel.stem
-        drop = self.journal.add(unit=unit, name=rel.as_posix(), source=str(seen.path),
-                                state="claimed", dropped_at=when.isoformat(), size=size,
-                                mtime_ns=mtime_ns, sha256=sha, part=str(part),
-                                archive=str(archive))
-        self._seen.pop(seen.path, None)
-        return self._finish(drop)
+    def _take_many(self, stable: list[intake.Seen], stop: threading.Event) -> int:
+        """Keep the stable files a group at a time (steps 1-5) and score each group's drops
+        together (6-7): a burst in batches, by ``config.jobs`` worker processes when it is
+        large. Returns how many drops were claimed."""
+        from ..batch import batches
 
-    def _finish(self, drop: Drop) -> Drop:
-        """Carry ``drop`` on from its state to a final one."""
-        if drop.state == "claimed":
-            drop = self._archive(drop)
-        if drop.state == "archived":
-            drop = self._score(drop)
-        if drop.state == "rejecting":
-            drop = self._reject(drop)
+        claimed = 0
+
+        def kept() -> Iterator[list[Drop]]:
+            nonlocal claimed
+            for group in batches(stable, lambda seen: seen.path):
+                if stop.is_set():
+                    return  # what is left stays in the inbox, for the next look or start
+                drops = self._claim(group)
+                claimed += len(drops)
+                yield self._archive_many(drops)
+
+        self._score_many(kept(), len(stable), stop)
+        return claimed
+
+    def _claim(self, group: list[intake.Seen]) -> list[Drop]:
+        """Steps 1-2: each original copied to a hidden name in the archive (hashed, fsynced),
+        then one commit claims them all (a kill before it: the hidden copies belong to no row
+        and are removed at the next start, the originals are still in the inbox)."""
+        cfg = self.config
+        copies = []
+        for seen in group:
+            rel = Path(self._relative(seen.path))
+            self._counter += 1
+            part = cfg.archive / rel.parent / f".{rel.name}.{os.getpid()}-{self._counter}{PART}"
+            try:
+                copied = intake.copy_hashed(seen.path, part)
+            except FileNotFoundError:
+                continue  # taken away meanwhile
+            except OSError as exc:
+                self._failed(seen.path.name, exc)
+                continue
+            if copied is not None:  # None: it changed while being copied; taken when stable
+                copies.append((seen, rel, part, copied))
+        if not copies:
+            return []
+        drops = []
+        with self.journal.transaction():
+            for seen, rel, part, (sha, size, mtime_ns) in copies:
+                when = _now()
+                archive = intake.free_name(cfg.archive / rel.parent,
+                                           intake.variants(rel.name, intake.stamp(when)),
+                                           self.journal.taken)
+                unit = rel.parts[0] if len(rel.parts) > 1 else rel.stem
+                drops.append(self.journal.add(
+                    unit=unit, name=rel.as_posix(), source=str(seen.path), state="claimed",
+                    dropped_at=when.isoformat(), size=size, mtime_ns=mtime_ns, sha256=sha,
+                    part=str(part), archive=str(archive)))
+        for seen, *_ in copies:
+            self._seen.pop(seen.path, None)
+        return drops
+
+    def _archive_many(self, drops: list[Drop]) -> list[Drop]:
+        """Steps 3-5 for claimed drops: each copy takes its archive name; one fsync of each
+        archive folder makes those names durable before any original leaves the inbox; one
+        fsync of each inbox folder makes the removals durable before the one commit that
+        marks the drops archived (a power cut cannot bring an original back into the inbox
+        after its drop is archived: it would be taken twice). A kill anywhere before that
+        commit leaves the drops claimed, and each of these steps is done again or found done.
+        Returns the drops archived."""
+        linked = []
+        for drop in drops:
+            try:
+                drop = self._link(drop)
+            except OSError as exc:
+                self._failed(drop.name, exc)
+                continue
+            if drop.state == "claimed":
+                linked.append(drop)
+        for folder in {Path(d.archive or "").parent for d in linked}:
+            intake.fsync_dir(folder)
+        left, inboxes = [], set()
+        for drop in linked:
+            source = Path(drop.source)
+            try:
+                intake.remove(Path(drop.part or ""))  # a link made, the hidden name left
+                if intake.same_file(source, drop.size, drop.mtime_ns, drop.sha256):
+                    intake.remove(source)
+                    inboxes.add(source.parent)
+            except OSError as exc:
+                self._failed(drop.name, exc)
+                continue
+            left.append(drop)
+        for folder in inboxes:
+            intake.fsync_dir(folder)
+        if not left:
+            return []
+        with self.journal.transaction():
+            return [self._archived(drop) for drop in left]
+
+    def _link(self, drop: Drop) -> Drop:
+        """Step 3 without its fsync: the hidden copy takes its archive name (done already when
+        the name is there); withdrawn when the copy is gone."""
+        assert drop.archive is not None and drop.part is not None
+        archive, part = Path(drop.archive), Path(drop.part)
+        if os.path.lexists(archive):
+            return drop
+        if not part.exists():  # the copy is gone (by hand): start again from the inbox
+            return self.journal.update(drop, state="withdrawn", part=None, archive=None,
+                                       finished_at=_now().isoformat())
+        try:
+            intake.place(part, archive, sync=False)
+        except FileExistsError:  # someone put a file there: another name
+            archive = intake.free_name(archive.parent, intake.variants(
+                Path(drop.name).name, intake.stamp(datetime.fromisoformat(drop.dropped_at))),
+                self.journal.taken)
+            drop = self.journal.update(drop, archive=str(archive))
+            intake.place(part, archive, sync=False)
         return drop
 
-    def _archive(self, drop: Drop) -> Drop:
-        """Steps 3-5."""
-        assert drop.archive is not None and drop.part is not None
-        archive, part, source = Path(drop.archive), Path(drop.part), Path(drop.source)
-        if not os.path.lexists(archive):
-            if not part.exists():  # the copy is gone (by hand): start again from the inbox
-                return self.journal.update(drop, state="withdrawn", part=None, archive=None,
-                                           finished_at=_now().isoformat())
-            try:
-                intake.place(part, archive)
-            except FileExistsError:  # someone put a file there: another name
-                archive = intake.free_name(archive.parent, intake.variants(
-                    Path(drop.name).name, intake.stamp(datetime.fromisoformat(drop.dropped_at))),
-                    self.journal.taken)
-                drop = self.journal.update(drop, archive=str(archive))
-                intake.place(part, archive)
-        intake.remove(part)  # a link made, the hidden name not yet removed
-        if self._same_file(source, drop):
-            intake.remove(source)
-            intake.fsync_dir(source.parent)
+    def _archived(self, drop: Drop) -> Drop:
+        """Step 5: the drop archived, with the name its scored copy will take."""
         from ..pipeline import output_path
 
         rel = Path(drop.name)
         mark = intake.stamp(datetime.fromisoformat(drop.dropped_at))
-        names = intake.variants(archive.name, mark)
+        names = intake.variants(Path(drop.archive or "").name, mark)
         output = intake.free_name(self.config.outbox / rel.parent,
                                   lambda n: output_path(Path(names(n)), None).name,
                                   self.journal.taken)
         return self.journal.update(drop, state="archived", part=None, output=str(output))
 
-    def _same_file(self, source: Path, drop: Drop) -> bool:
-        """Whether the file at ``source`` is still the one this drop copied."""
-        try:
-            st = os.stat(source, follow_symlinks=False)
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns) != (drop.size, drop.mtime_ns):
-            return False
-        try:
-            return intake.sha256_of(source) == drop.sha256
-        except OSError:
-            return False
+    def _score_many(self, groups: Iterable[list[Drop]], count: int,
+                    stop: threading.Event | None) -> None:
+        """Steps 6-7 for each group of archived drops (about ``count`` in all): scored together
+        into hidden names in OUTBOX (:func:`.scoring.score_batch`), by ``config.jobs`` worker
+        processes from ``batch.PARALLEL_FROM`` drops on, while this process keeps the next
+        groups; then each batch's copies placed and recorded here, in order."""
+        from ..batch import PARALLEL_FROM
+        from ..parallel import ordered_map
+        from .scoring import score_batch
+
+        jobs = self.config.jobs if count >= PARALLEL_FROM else 1
+        if jobs > 1:  # the copy's modules imported once, before the workers are forked
+            from ..annotated import writer  # noqa: F401
+        sent: deque[list[Drop]] = deque()
+        options, lang, pid = self.config.options, self.lang, os.getpid()
+
+        def work() -> Iterator[tuple[list[Path], list[Path], Options, str, int]]:
+            for drops in groups:
+                todo = self._to_score(drops)
+                if todo:
+                    sent.append(todo)
+                    yield ([Path(d.archive or "") for d in todo],
+                           [self._temp_output(d) for d in todo], options, lang, pid)
+                if stop is not None and stop.is_set():
+                    return
+
+        for results in ordered_map(score_batch, work(), jobs):
+            self._record_many(sent.popleft(), results)
+
+    def _to_score(self, drops: list[Drop]) -> list[Drop]:
+        """The archived drops of ``drops`` whose copy is still to be written, their hidden
+        names cleared; a drop whose copy took its name before a kill is only recorded."""
+        from ..pipeline import analyse
+        from .scoring import clean, scored
+
+        archived = [d for d in drops if d.state == "archived"]
+        todo = []
+        failed = clean([self._temp_output(d) for d in archived])
+        for drop in archived:
+            try:
+                if self._temp_output(drop) in failed:  # OUTBOX not writable: the next look
+                    raise failed[self._temp_output(drop)]
+                if not os.path.lexists(drop.output or ""):
+                    Path(drop.output or "").parent.mkdir(parents=True, exist_ok=True)
+                    todo.append(drop)
+                else:  # put in place before a kill: only the record is missing
+                    self._record_many([drop], [scored(analyse(Path(drop.archive or ""),
+                                                              self.config.options), self.lang)])
+            except OSError as exc:
+                self._failed(drop.name, exc)
+        return todo
 
     def _temp_output(self, drop: Drop) -> Path:
+        from .scoring import temp_name
+
         assert drop.output is not None
-        output = Path(drop.output)
-        return output.with_name(f".{output.name}.{drop.id}{OUT}")
+        return temp_name(Path(drop.output), drop.id)
 
-    def _clean_output(self, drop: Drop) -> None:
-        temp = self._temp_output(drop)
-        intake.remove(temp)
-        if temp.parent.exists():
-            for leftover in temp.parent.glob(f".{glob_escape(temp.name)}.*.tmp"):
-                intake.remove(leftover)
+    def _record_many(self, drops: list[Drop], results: list[Scored]) -> None:
+        """Step 7 for a batch: each copy takes its final name (a hard link, never over a file);
+        one fsync of each OUTBOX folder makes them durable before the one commit that records
+        every drop done (or rejecting: then moved to the rejected folder, one by one). A kill
+        before that commit leaves the drops archived: a copy found in place is only recorded
+        at the next start, one not yet there is written again."""
+        from .scoring import clean
 
-    def _score(self, drop: Drop) -> Drop:
-        """Steps 6-7."""
-        from ..pipeline import analyse, is_scored_copy, run
-
-        assert drop.archive is not None and drop.output is not None
-        archive, output = Path(drop.archive), Path(drop.output)
-        options = self.config.options
-        self._clean_output(drop)
-        if os.path.lexists(output):  # put in place before a kill: only the record is missing
-            report = analyse(archive, options)
-        else:
-            temp = self._temp_output(drop)
-            temp.parent.mkdir(parents=True, exist_ok=True)
-            report = run(archive, write=True, options=options, target=temp)
-            if report.output is not None and report.status != "rejected":
+        placed, folders = [], set()
+        for drop, got in zip(drops, results, strict=True):
+            temp = self._temp_output(drop)  # named after the output planned
+            try:
+                if got.output is not None and got.status != "rejected":
+                    drop = self._place_copy(drop, Path(got.output))
+                    folders.add(Path(drop.output or "").parent)
+            except OSError as exc:
+                self._failed(drop.name, exc)
+                continue
+            placed.append((temp, drop, got))
+        for folder in folders:
+            intake.fsync_dir(folder)
+        failed = clean([self._temp_output(d) for d in drops])
+        ready = []
+        for temp, drop, got in placed:
+            if temp in failed:  # left archived: at the next look its hidden copy is removed
+                self._failed(drop.name, failed[temp])  # and the copy found in place recorded
+            else:
+                ready.append((drop, got))
+        recorded: list[Drop] = []
+        if ready:
+            with self.journal.transaction():
+                recorded = [self._record(drop, got) for drop, got in ready]
+        for drop in recorded:
+            if drop.state == "rejecting":
                 try:
-                    intake.place(temp, output)
-                except FileExistsError:
-                    output = intake.free_name(output.parent, lambda n: _numbered(output, n),
-                                              self.journal.taken)
-                    drop = self.journal.update(drop, output=str(output))
-                    intake.place(temp, output)
-            self._clean_output(drop)
-        from .history import record
+                    self._reject(drop)
+                except OSError as exc:
+                    self._failed(drop.name, exc)
+            else:
+                self._log(drop, None)
 
-        fields = record(report, self.lang)
-        if report.status == "rejected":
+    def _place_copy(self, drop: Drop, temp: Path) -> Drop:
+        """The hidden copy takes the drop's output name (its fsync left to the caller), or the
+        next free one when a file has taken it meanwhile."""
+        output = Path(drop.output or "")
+        try:
+            intake.place(temp, output, sync=False)
+        except FileExistsError:
+            output = intake.free_name(output.parent, lambda n: _numbered(output, n),
+                                      self.journal.taken)
+            drop = self.journal.update(drop, output=str(output))
+            intake.place(temp, output, sync=False)
+        return drop
+
+    def _record(self, drop: Drop, got: Scored) -> Drop:
+        """The journal row of a scored drop: done, or rejecting with its rejected name."""
+        if got.status == "rejected":
             rel = Path(drop.name)
             rejected = intake.free_name(self.config.rejected / rel.parent,
-                                        intake.variants(archive.name, intake.stamp(_now())),
+                                        intake.variants(Path(drop.archive or "").name,
+                                                        intake.stamp(_now())),
                                         self.journal.taken)
             return self.journal.update(drop, state="rejecting", rejected=str(rejected),
-                                       output=None, **fields)
-        kept = None if is_scored_copy(report) else str(output)
-        drop = self.journal.update(drop, state="done", output=kept,
-                                   finished_at=_now().isoformat(), **fields)
-        self._log(drop, report)
-        return drop
+                                       output=None, **got.fields)
+        return self.journal.update(drop, state="done",
+                                   output=None if got.scored_copy else drop.output,
+                                   finished_at=_now().isoformat(), **got.fields)
 
     def _reject(self, drop: Drop) -> Drop:
         """The original from the archive to the rejected folder, the reason text beside it."""
@@ -398,7 +519,7 @@ class Watcher:
             intake.remove(archive)  # linked before a kill, the archive name not yet removed
             intake.fsync_dir(archive.parent)
         intake.write_text_atomically(rejected.with_name(rejected.name + ".txt"),
-                                     reason_file(drop))
+                                     history.reason_file(drop))
         drop = self.journal.update(drop, state="rejected", archive=None,
                                    finished_at=_now().isoformat())
         self._log(drop, None)
@@ -416,8 +537,24 @@ class Watcher:
                 path = os.path.join(folder, name)
                 if name.startswith(".") and name.endswith(PART) and path not in owned:
                     intake.remove(Path(path))
-        for drop in unfinished:
-            self._finish(drop)
+        self._finish_all(unfinished)
+
+    def _finish_all(self, drops: list[Drop]) -> None:
+        """Carry unfinished drops on to a final state: the rejecting ones moved, the claimed
+        ones archived, then the archived ones scored in batches."""
+        from ..batch import batches
+
+        for drop in drops:
+            if drop.state == "rejecting":
+                try:
+                    self._reject(drop)
+                except OSError as exc:
+                    self._failed(drop.name, exc)
+        archived = [d for d in drops if d.state == "archived"]
+        archived += self._archive_many([d for d in drops if d.state == "claimed"])
+        archived.sort(key=lambda d: d.id)
+        self._score_many(batches(archived, lambda d: Path(d.archive or "")), len(archived),
+                         None)
 
     # --- the log ------------------------------------------------------------------------------
 
@@ -450,29 +587,7 @@ def _file_name(unit: str) -> str:
     return cleaned.strip(" .")[:120] or "unit"
 
 
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
-
-
 def _numbered(output: Path, n: int) -> str:
     base = output.name[:-len(".scored.xlsx")] if output.name.endswith(".scored.xlsx") \
         else output.stem
     return output.name if n == 0 else f"{base} ({n + 1}).scored.xlsx"
-
-
-def reason_file(drop: Drop) -> str:
-    """The text beside a rejected file: what it is, when it came, why it was not accepted,
-    in Kyrgyz and in Russian."""
-    from .history import when
-
-    name = Path(drop.name).name
-    blocks = []
-    for lang in ("ky", "ru"):
-        reason = messages.reason_text(drop.reason or "file.unreadable", drop.params(), lang)
-        blocks.append("\n".join((
-            messages.text("reason_file.title", lang, name=name),
-            messages.text("reason_file.when", lang, date=when(drop.dropped_at)),
-            messages.text("reason_file.reason", lang, reason=reason),
-            messages.text("reason_file.what_to_do", lang),
-        )))
-    return "\n\n".join(blocks) + "\n"
