@@ -203,25 +203,31 @@ OPERATIONS: list[tuple[Any, str]] = [
 ]
 
 
+def arm_kills(patch: pytest.MonkeyPatch, k: int, after: bool) -> list[str]:
+    """The k-th of :data:`OPERATIONS` run from now raises Killed (before it runs, or after);
+    returns the list the names of operations run are appended to."""
+    done: list[str] = []
+    for owner, name in OPERATIONS:
+        real = getattr(owner, name)
+
+        def wrapped(*a: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+            if len(done) == k and not after:
+                raise Killed(_name)
+            result = _real(*a, **kw)
+            done.append(_name)
+            if len(done) == k + 1 and after:
+                raise Killed(_name)
+            return result
+        patch.setattr(owner, name, wrapped)
+    return done
+
+
 @pytest.fixture
 def kill_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int, bool], list[str]]]:
     """``kill_at(k, after)``: the k-th operation raises Killed (before it runs, or after);
     returns the list the names of operations run are appended to."""
     def arm(k: int, after: bool) -> list[str]:
-        done: list[str] = []
-        for owner, name in OPERATIONS:
-            real = getattr(owner, name)
-
-            def wrapped(*a: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
-                if len(done) == k and not after:
-                    raise Killed(_name)
-                result = _real(*a, **kw)
-                done.append(_name)
-                if len(done) == k + 1 and after:
-                    raise Killed(_name)
-                return result
-            monkeypatch.setattr(owner, name, wrapped)
-        return done
+        return arm_kills(monkeypatch, k, after)
     yield arm
 
 

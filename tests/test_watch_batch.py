@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.builders import KY_HEADER, make_register, risk
-from tests.test_watch import OPERATIONS, Killed, run_once
+from tests.test_watch import Killed, arm_kills, run_once
 from tests.watch_checks import check_folders, rows, sha
 from workbook_tools import batch, pipeline
 from workbook_tools.model import Options
@@ -184,21 +184,9 @@ def test_a_kill_at_every_step_of_a_burst_in_groups_is_finished_by_the_next_start
     def attempt(folder: Path, k: int, after: bool) -> int:
         for rel, data in dropped.items():
             _drop(folder, rel, data)
-        done: list[str] = []
         with monkeypatch.context() as m:
             m.setattr(batch, "BATCH_FILES", 2)
-            for owner, name in OPERATIONS:
-                real = getattr(owner, name)
-
-                def wrapped(*a: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
-                    if len(done) == k and not after:
-                        raise Killed(_name)
-                    result = _real(*a, **kw)
-                    done.append(_name)
-                    if len(done) == k + 1 and after:
-                        raise Killed(_name)
-                    return result
-                m.setattr(owner, name, wrapped)
+            done = arm_kills(m, k, after)
             try:
                 run_once(folder)
             except Killed:
