@@ -10,13 +10,13 @@ what is left is done in this process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 R = TypeVar("R")
 
@@ -33,6 +33,8 @@ def default_jobs() -> int:
 
 
 def _context() -> Any:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
@@ -45,6 +47,10 @@ def ordered_map(fn: Callable[..., R], items: Iterable[tuple[Any, ...]], jobs: in
         for item in todo:
             yield fn(*item)
         return
+    # imported here: a run of a few files never starts a worker (about 20 ms of imports)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     window: deque[tuple[tuple[Any, ...], Future[R]]] = deque()
     broken = False
     with ProcessPoolExecutor(jobs, mp_context=_context()) as pool:
