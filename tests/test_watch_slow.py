@@ -50,42 +50,31 @@ def bad_pool(good: bytes) -> list[bytes]:
             b"%PDF-1.4\n" + os.urandom(500), good[:700]]  # the last: a zip cut short
 
 
-def finished(root: Path) -> int:
+def _count(root: Path, where: str = "") -> int:
+    """How many drops of the journal under ``root`` match ``where`` (0 before it exists)."""
     journal = root / "workbook-tools.sqlite3"
     if not journal.exists():
         return 0
     db = sqlite3.connect(f"{journal.as_uri()}?mode=ro", uri=True, timeout=30)
     try:
-        return int(db.execute("SELECT COUNT(*) FROM drops WHERE state IN ('done', 'rejected')")
-                   .fetchone()[0])
-    finally:
-        db.close()
-
-
-def unfinished(root: Path) -> int:
-    journal = root / "workbook-tools.sqlite3"
-    if not journal.exists():
-        return 0
-    db = sqlite3.connect(f"{journal.as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        return int(db.execute("SELECT COUNT(*) FROM drops WHERE state NOT IN "
-                              "('done', 'rejected', 'withdrawn')").fetchone()[0])
-    finally:
-        db.close()
-
-
-def taken(root: Path) -> int:
-    """How many drops the journal knows (claimed or further)."""
-    journal = root / "workbook-tools.sqlite3"
-    if not journal.exists():
-        return 0
-    db = sqlite3.connect(f"{journal.as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        return int(db.execute("SELECT COUNT(*) FROM drops").fetchone()[0])
+        return int(db.execute(f"SELECT COUNT(*) FROM drops {where}").fetchone()[0])
     except sqlite3.OperationalError:  # the journal being made: no table yet
         return 0
     finally:
         db.close()
+
+
+def finished(root: Path) -> int:
+    return _count(root, "WHERE state IN ('done', 'rejected')")
+
+
+def unfinished(root: Path) -> int:
+    return _count(root, "WHERE state NOT IN ('done', 'rejected', 'withdrawn')")
+
+
+def taken(root: Path) -> int:
+    """How many drops the journal knows (claimed or further)."""
+    return _count(root)
 
 
 def wait_for(condition: object, timeout: float) -> None:
