@@ -202,10 +202,4 @@ def load_many(files: Sequence[tuple[str, str]], options: Options) -> list[Loaded
     return [loaded for loaded in out if loaded is not None]
 
 
-def load(path: str, options: Options, administration: str = "") -> Loaded:
-    """Read one file for consolidation; never raises for a bad file (a failure of the tool
-    itself becomes the file's rejection ``file.unreadable``, unless ``options.debug``)."""
-    return load_many([(path, administration)], options)[0]
-
-
-__all__ = ["ACTIVITY_FIELDS", "RISK_FIELDS", "cell", "load", "load_many"]
+__all__ = ["ACTIVITY_FIELDS", "RISK_FIELDS", "cell", "load_many"]

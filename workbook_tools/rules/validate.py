@@ -166,8 +166,8 @@ class Pending:
 
 
 def prepare(df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str) -> Pending:
-    """The table's validation, ready to run alone (:func:`validate`) or with others of the same
-    schema (:func:`validate_many`)."""
+    """The table's validation, ready to run (:func:`validate_many`) with the other tables of
+    its batch."""
     schema, reads = schema_for(fmt, layout)
     scores = frozenset(spec.key for spec in fmt.columns if spec.type == "score")
     columns = {
@@ -187,13 +187,6 @@ def _frame(members: Sequence[Pending]) -> pd.DataFrame:
                        dtype="Int64" if name in first.scores else object)
         for name in first.columns
     })
-
-
-def validate(
-    df: pd.DataFrame, fmt: TableFormat, layout: Layout, sheet: str
-) -> list[Finding]:
-    """Run the table's checks; every failing cell becomes a finding."""
-    return validate_many([prepare(df, fmt, layout, sheet)])[0]
 
 
 def validate_many(pending: Sequence[Pending]) -> list[list[Finding]]:
