@@ -7,6 +7,9 @@ the number of rows. With ``jobs`` > 1, batches go to that many worker processes
 (:mod:`workbook_tools.parallel`). Either way every file's report is the one it would get alone,
 and reports come back in the order of the files, each as soon as its batch is done; nothing of
 a file is kept once its report is given, so memory stays flat however many files there are.
+
+Importing this module is light: the pipeline (pandas, pandera) is imported when files are run,
+so that a command can start reading its first batch meanwhile (:func:`read_ahead`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import TypeVar
 
 from .model import DEFAULT_OPTIONS, FileReport, Options, Table
 from .parallel import ordered_map
-from .pipeline import load_plans, output_path, run_batch
+from .read.ahead import ReadAhead
 
 T = TypeVar("T")
 
@@ -78,8 +81,20 @@ def _light(report: FileReport) -> FileReport:
                    tables=tuple(replace(t, grid=None) for t in report.tables))
 
 
+def read_ahead(paths: list[Path], options: Options = DEFAULT_OPTIONS,
+               jobs: int = 1) -> ReadAhead | None:
+    """The first batch of :func:`iter_many`'s files read on a thread from now on, for
+    ``iter_many(..., ahead=...)``; None for a run shared out to worker processes (no process
+    is forked while a thread runs)."""
+    if not paths or (jobs > 1 and len(paths) >= PARALLEL_FROM):
+        return None
+    return ReadAhead(next(batches(paths, Path)), options.limits)
+
+
 def _worker_batch(paths: list[Path], names: list[Path] | None, options: Options,
                   plans: list[Table] | None) -> list[FileReport]:
+    from .pipeline import run_batch
+
     def name(i: int, path: Path) -> Path:
         assert names is not None
         return names[i]
@@ -97,6 +112,7 @@ def iter_many(
     plans: list[Table] | None = None,
     plan_path: Path | None = None,
     jobs: int = 1,
+    ahead: ReadAhead | None = None,
 ) -> Iterator[FileReport]:
     """Every file through the pipeline, in order, each report given as soon as its batch is
     done; no two copies of one run share a name. A caller that lets each report go runs any
@@ -105,7 +121,12 @@ def iter_many(
     ``plan_path``: a plan workbook whose measures every file's cross-check counts (loaded by
     :func:`~workbook_tools.pipeline.load_plans`); when it cannot serve, its rejection comes
     first. ``jobs``: worker processes (with :data:`PARALLEL_FROM` files or more); their
-    reports come without the workbook's cells (``book``, ``Table.grid``)."""
+    reports come without the workbook's cells (``book``, ``Table.grid``). ``ahead``: the
+    first batch as :func:`read_ahead` started reading it, for the same ``paths`` and ``jobs``."""
+    from .pipeline import load_plans, output_path, run_batch
+
+    if ahead is not None:
+        ahead.wait()  # nothing is read here while the thread reads
     if plan_path is not None:
         loaded, plan_report = load_plans(plan_path, options)
         if plan_report.status == "rejected":
@@ -118,6 +139,7 @@ def iter_many(
     folder = Path(out_dir) if out_dir else None
     taken: set[Path] = set()
     if jobs > 1 and len(paths) >= PARALLEL_FROM:
+        ahead = None  # read_ahead gives none for such a run
         # names are given when a batch is sent (a worker cannot ask the others): a file that
         # turns out rejected leaves its name unused
         def job(batch: list[Path]) -> tuple[list[Path], list[Path] | None, Options,
@@ -145,7 +167,8 @@ def iter_many(
 
     for batch in batches(paths, Path):
         yield from _given(run_batch(batch, options=options, plans=plans,
-                                    name=name if write else None, took=took))
+                                    name=name if write else None, took=took, ahead=ahead))
+        ahead = None  # the first batch was the one read ahead
 
 
 def run_many(

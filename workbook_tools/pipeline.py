@@ -39,7 +39,7 @@ from .model import (
     warning,
 )
 from .read.locate import MergeMap, find_layouts, records, unheaded_findings
-from .read.reader import read_book
+from .read.ahead import ReadAhead, read_timed
 from .rules.formats import TableFormat, table_format
 from .rules.normalise import normalise
 from .rules.validate import Pending, validate_many
@@ -210,11 +210,7 @@ def analyse_book(
 
 def _read(path: Path, options: Options) -> tuple[Book, float] | FileReport:
     """The workbook through the guarded reader, and when its reading began; or its rejection."""
-    started = time.monotonic()
-    try:
-        return read_book(path, options.limits), started
-    except RejectedFile as exc:
-        return FileReport.rejected(path, exc.reason, exc.params)
+    return read_timed(path, options.limits)
 
 
 def analyse(
@@ -309,17 +305,20 @@ def run_batch(
     plans: list[Table] | None = None,
     name: Callable[[int, Path], Path] | None = None,
     took: Callable[[Path], None] | None = None,
+    ahead: ReadAhead | None = None,
 ) -> list[FileReport]:
     """Several files through the pipeline at once, their reports in order, each the report
     :func:`run` gives it: the files are read one by one, their tables validated together
     (:func:`analyse_books`), then, with ``name``, each copy written, in order, to the name it
     gives (asked, with the file's place in the batch, only for a file that gets a copy);
     ``took`` is told every copy written. A failure of the tool on one file is that file's
-    rejection alone."""
+    rejection alone. ``ahead``: files already read (:mod:`workbook_tools.read.ahead`), taken
+    from there in order."""
     read: list[tuple[Book, float] | FileReport] = []
     for path in paths:
         try:
-            read.append(_read(path, options))
+            got = ahead.take(path) if ahead is not None else None
+            read.append(got if got is not None else _read(path, options))
         except Exception as exc:  # the batch must go on
             read.append(_unreadable(path, exc, options))
     books = [got for got in read if not isinstance(got, FileReport)]
