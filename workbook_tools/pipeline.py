@@ -38,8 +38,8 @@ from .model import (
     sort_key,
     warning,
 )
-from .read.locate import MergeMap, find_layouts, records, unheaded_findings
 from .read.ahead import ReadAhead, read_timed
+from .read.locate import MergeMap, find_layouts, records, unheaded_findings
 from .rules.formats import TableFormat, table_format
 from .rules.normalise import normalise
 from .rules.validate import Pending, validate_many

@@ -51,6 +51,31 @@ def is_header_text(text: str) -> bool:
             and len(_SENTENCE_END.findall(stripped)) <= 1)
 
 
+#: What :func:`is_header_text` and :func:`textnorm.fold` said of each text met in the rows
+#: searched (the same words recur down a sheet and from one unit's file to the next); bounded
+_SAID: dict[str, bool] = {}
+_FOLDED: dict[str, str] = {}
+_MAX_REMEMBERED = 20_000
+
+
+def _is_header_text(text: str) -> bool:
+    said = _SAID.get(text)
+    if said is None:
+        if len(_SAID) >= _MAX_REMEMBERED:
+            _SAID.clear()
+        said = _SAID[text] = is_header_text(text)
+    return said
+
+
+def _fold(text: str) -> str:
+    folded = _FOLDED.get(text)
+    if folded is None:
+        if len(_FOLDED) >= _MAX_REMEMBERED:
+            _FOLDED.clear()
+        folded = _FOLDED[text] = textnorm.fold(text)
+    return folded
+
+
 #: One way of naming a column: (the column's position in its format, the fragments that must all
 #: be in the header, their length together, whether one of them is the kind's own word).
 _Entry = tuple[int, tuple[str, ...], int, bool]
@@ -239,10 +264,15 @@ def find_layouts(grid: Grid, formats: Sequence[TableFormat],
             continue
         texts: dict[int, str] = {}
         raw: dict[int, str] = {}
-        for c in range(grid.width):
-            v = across(r, c) if r in merged_rows else (row[c] if c < len(row) else None)
-            if isinstance(v, str) and is_header_text(v):
-                raw[c] = v
+        if r in merged_rows:
+            for c in range(grid.width):
+                v = across(r, c)
+                if isinstance(v, str) and is_header_text(v):
+                    raw[c] = v
+        else:
+            for c, v in enumerate(row):
+                if isinstance(v, str) and _is_header_text(v):
+                    raw[c] = v
         header_rows = 1
         # Two header rows: group headers merged across columns, sub-headers under them.
         spans = [g for g in grid.merged if g[0] == r and g[2] == r and g[3] > g[1]]
@@ -260,12 +290,18 @@ def find_layouts(grid: Grid, formats: Sequence[TableFormat],
                 raw, header_rows = combined, 2
         if len(raw) < need:
             continue
-        texts = {c: textnorm.fold(t) for c, t in raw.items()}
+        texts = {c: _fold(t) for c, t in raw.items()}
 
         def context(texts: dict[int, str] = texts) -> bool:
             return any(w in t for t in texts.values() for w in _OWN_CONTEXT)
 
         for fmt in formats:
+            # a data row names few columns, if any: it is passed over before the assignment
+            # (each text's columns are remembered by the matcher, so this costs a look-up)
+            named = sum(1 for t in texts.values()
+                        if m.columns(fmt, t) or (fmt.bare_reason and m.bare_reason(fmt, t)))
+            if named < fmt.min_header_matches:
+                continue
             columns, own = _assign(texts, fmt, m)
             if not _is_table(fmt, columns, own, context):
                 continue
