@@ -88,7 +88,7 @@ def read_ahead(paths: list[Path], options: Options = DEFAULT_OPTIONS,
     is forked while a thread runs)."""
     if not paths or (jobs > 1 and len(paths) >= PARALLEL_FROM):
         return None
-    return ReadAhead(next(batches(paths, Path)), options.limits)
+    return ReadAhead(next(batches([Path(p) for p in paths], Path)), options.limits)
 
 
 def _worker_batch(paths: list[Path], names: list[Path] | None, options: Options,

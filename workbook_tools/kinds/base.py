@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, SupportsIndex
 
 import pandas as pd
 
 from .. import messages
 from ..copyplan import NewSheet, SheetWriter, Style
-from ..model import Cell, Column, Finding, Layout, Measures, Options, Table
+from ..model import Cell, Column, Finding, Layout, Measures, Options, Table, TableKind
 from ..rules.formats import TableFormat, table_format
 
 
@@ -59,6 +59,13 @@ def _level_word(v: str, lang: str) -> str:
     return messages.level_name(v, lang)
 
 
+def _kind_named(name: str) -> TableKind:
+    """The kind of :data:`~workbook_tools.kinds.KINDS` called ``name`` (unpickling)."""
+    from . import KINDS
+
+    return next(kind for kind in KINDS if kind.name == name)
+
+
 class BaseKind:
     """Defaults: no analysis of its own, no measures, no cross-check, no extra sheets."""
 
@@ -74,6 +81,17 @@ class BaseKind:
 
     def __repr__(self) -> str:
         return f"<table kind {self.name}>"
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        """One of :data:`~workbook_tools.kinds.KINDS` is pickled by its name: a report a
+        worker process sends back names its kind, and the receiver's own object takes its
+        place (not a copy with its table format: 5.7 KB of every report). Any other kind is
+        pickled as objects are."""
+        from . import KINDS
+
+        if any(kind is self for kind in KINDS):
+            return _kind_named, (self.name,)
+        return object.__reduce_ex__(self, protocol)
 
     @property
     def parsers(self) -> Mapping[str, Callable[[Cell], Any]]:

@@ -5,8 +5,10 @@ touched, and one core of two stands idle meanwhile. Python runs an import's modu
 python-calamine parses a sheet and zlib inflates a part with the interpreter's lock released; so
 the command starts the guarded reader (:func:`read_timed`, the pipeline's own) on its first
 batch in a thread before it imports the pipeline, and the pipeline takes each book from here
-(:meth:`ReadAhead.take`). Only modules imported before the thread starts are used by it (the
-reader, the guard, calamine): nothing it needs is being imported by the other thread.
+(:meth:`ReadAhead.take`). The thread uses the reader, the guard and calamine, imported before
+it starts (an encrypted file imports msoffcrypto on the thread: Python's import locks keep two
+threads importing apart). A file read ahead may be charged, against its time limit, the moments
+the thread waited for the interpreter while the other imported: a fraction of a second.
 
 What is read ahead is the first batch, the files the pipeline reads first anyway: no more is
 held than the batch holds. Nothing else reads while the thread runs (:meth:`ReadAhead.wait`
