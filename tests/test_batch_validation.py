@@ -174,18 +174,19 @@ def test_validate_many_of_nothing() -> None:
     assert validate_many([]) == []
 
 
-@pytest.mark.parametrize(("count", "jobs", "most"), [
-    (1000, 1, 32),    # one process: the largest batches
-    (5, 1, 32),
-    (1000, 2, 32),    # plenty of files: the largest batches, many a worker
-    (200, 2, 25),     # four batches a worker at least
-    (100, 2, 13),
-    (40, 2, 8),       # never fewer than eight files a batch
-    (1000, 8, 32),
-    (200, 8, 8),
+@pytest.mark.parametrize(("count", "jobs", "sizes"), [
+    (5, 1, [5]),                      # one process: the largest batches
+    (70, 1, [32, 32, 6]),
+    (5, 2, [5]),
+    # batches shrink towards the end, so the workers finish together
+    (200, 2, [32, 32, 32, 26, 20, 15, 11, 8, 8, 8, 8]),
+    (100, 2, [25, 19, 14, 11, 8, 8, 8, 7]),
+    (40, 2, [10, 8, 8, 8, 6]),        # never fewer than eight files a batch, but the last
+    (1000, 2, [32] * 28 + [26, 20, 15, 11, 8, 8, 8, 8]),
+    (200, 8, [13, 12, 11, 11, 10, 9, 9] + [8] * 15 + [5]),
 ])
-def test_batches_shared_out_to_workers(count: int, jobs: int, most: int) -> None:
-    assert batch.batch_files(count, jobs) == most
-    sizes = [len(b) for b in batch.batches([Path(f"{i}.xlsx") for i in range(count)], Path,
-                                           most)]
-    assert sum(sizes) == count and max(sizes) == min(most, count)
+def test_batches_shared_out_to_workers(count: int, jobs: int, sizes: list[int]) -> None:
+    files = [Path(f"{i}.xlsx") for i in range(count)]
+    cut = list(batch.shared_batches(files, Path, jobs))
+    assert [len(b) for b in cut] == sizes
+    assert [f for b in cut for f in b] == files  # every file once, in order

@@ -153,7 +153,6 @@ def test_a_file_read_ahead_is_timed_from_now_less_its_reading(
 
 @pytest.mark.parametrize(("count", "jobs", "covered"), [
     (0, 1, None),
-    (batch.PARALLEL_FROM, 2, None),  # worker processes: no thread before they fork
     (batch.PARALLEL_FROM, 1, batch.BATCH_FILES),
     (batch.PARALLEL_FROM - 1, 2, batch.BATCH_FILES),
     (3, 2, 3),

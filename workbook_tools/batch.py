@@ -14,14 +14,14 @@ so that a command can start reading its first batch meanwhile (:func:`read_ahead
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from .model import DEFAULT_OPTIONS, FileReport, Options, Table
 from .parallel import ordered_map
-from .read.ahead import ReadAhead
+from .read.ahead import Ahead, ReadAhead, ReadAheadProcess, can_fork
 
 T = TypeVar("T")
 
@@ -42,28 +42,44 @@ def _size(path: Path) -> int:
         return 0  # the reader will say what is wrong with it
 
 
-def batch_files(count: int, jobs: int) -> int:
-    """How many files a batch holds at most: :data:`BATCH_FILES`, fewer when ``count`` files
-    shared by ``jobs`` workers would make fewer than four batches a worker (the last round of
-    batches keeps only some workers busy)."""
-    if jobs <= 1:
-        return BATCH_FILES
-    return max(MIN_BATCH_FILES, min(BATCH_FILES, -(-count // (4 * jobs))))
-
-
 def batches(items: Iterable[T], path: Callable[[T], Path],
             most: int | None = None) -> Iterator[list[T]]:
     """The items (files, or what names them: ``path``) in order, cut into batches of at most
     ``most`` files (:data:`BATCH_FILES`)."""
-    most = most or BATCH_FILES
+    return _cut(items, path, lambda: most or BATCH_FILES)
+
+
+def shared_batches(items: Sequence[T], path: Callable[[T], Path],
+                   jobs: int) -> Iterator[list[T]]:
+    """:func:`batches` for ``jobs`` worker processes: batches shrink as the run nears its end
+    (each holds a (2 x ``jobs``)-th of the files left, from :data:`BATCH_FILES` down to
+    :data:`MIN_BATCH_FILES`), so the workers finish together: with even batches the last round
+    leaves a core idle for most of a batch."""
+    if jobs <= 1:
+        yield from batches(items, path)
+        return
+    left = len(items)
+
+    def most() -> int:
+        return max(MIN_BATCH_FILES, min(BATCH_FILES, -(-left // (2 * jobs))))
+
+    for batch in _cut(items, path, most):
+        left -= len(batch)
+        yield batch
+
+
+def _cut(items: Iterable[T], path: Callable[[T], Path],
+         most: Callable[[], int]) -> Iterator[list[T]]:
     batch: list[T] = []
     size = 0
+    limit = most()
     for item in items:
         batch.append(item)
         size += _size(path(item))
-        if len(batch) >= most or size >= BATCH_BYTES:
+        if len(batch) >= limit or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
+            limit = most()
     if batch:
         yield batch
 
@@ -82,17 +98,29 @@ def _light(report: FileReport) -> FileReport:
 
 
 def read_ahead(paths: list[Path], options: Options = DEFAULT_OPTIONS,
-               jobs: int = 1) -> ReadAhead | None:
-    """The first batch of :func:`iter_many`'s files read on a thread from now on, for
-    ``iter_many(..., ahead=...)``; None for a run shared out to worker processes (no process
-    is forked while a thread runs)."""
-    if not paths or (jobs > 1 and len(paths) >= PARALLEL_FROM):
+               jobs: int = 1) -> ReadAhead | ReadAheadProcess | None:
+    """:func:`iter_many`'s first files read from now on, for ``iter_many(..., ahead=...)``
+    (:mod:`workbook_tools.read.ahead`): the first batch on a thread; for a run shared out to
+    worker processes, the files in order by a forked process until ``iter_many`` starts (none
+    where the system does not fork). Call it before the pipeline is imported, and before any
+    thread is started."""
+    if not paths:
         return None
-    return ReadAhead(next(batches([Path(p) for p in paths], Path)), options.limits)
+    paths = [Path(p) for p in paths]
+    if jobs > 1 and len(paths) >= PARALLEL_FROM:
+        return ReadAheadProcess(paths, options.limits) if can_fork() else None
+    return ReadAhead(next(batches(paths, Path)), options.limits)
+
+
+def _from(ahead: ReadAhead | ReadAheadProcess | None, first: int) -> Ahead | None:
+    """What the batch of the run's files from ``first`` on takes from ``ahead``."""
+    if isinstance(ahead, ReadAheadProcess):
+        return ahead.from_index(first)
+    return ahead if first == 0 else None  # a thread reads the first batch alone
 
 
 def _worker_batch(paths: list[Path], names: list[Path] | None, options: Options,
-                  plans: list[Table] | None) -> list[FileReport]:
+                  plans: list[Table] | None, ahead: Ahead | None = None) -> list[FileReport]:
     from .pipeline import run_batch
 
     def name(i: int, path: Path) -> Path:
@@ -100,7 +128,8 @@ def _worker_batch(paths: list[Path], names: list[Path] | None, options: Options,
         return names[i]
 
     return [_light(r) for r in run_batch(paths, options=options, plans=plans,
-                                         name=name if names is not None else None)]
+                                         name=name if names is not None else None,
+                                         ahead=ahead)]
 
 
 def iter_many(
@@ -112,7 +141,7 @@ def iter_many(
     plans: list[Table] | None = None,
     plan_path: Path | None = None,
     jobs: int = 1,
-    ahead: ReadAhead | None = None,
+    ahead: ReadAhead | ReadAheadProcess | None = None,
 ) -> Iterator[FileReport]:
     """Every file through the pipeline, in order, each report given as soon as its batch is
     done; no two copies of one run share a name. A caller that lets each report go runs any
@@ -122,11 +151,23 @@ def iter_many(
     :func:`~workbook_tools.pipeline.load_plans`); when it cannot serve, its rejection comes
     first. ``jobs``: worker processes (with :data:`PARALLEL_FROM` files or more); their
     reports come without the workbook's cells (``book``, ``Table.grid``). ``ahead``: the
-    first batch as :func:`read_ahead` started reading it, for the same ``paths`` and ``jobs``."""
+    files :func:`read_ahead` started reading, for the same ``paths`` and ``jobs``."""
+    try:
+        yield from _iter_many(paths, write, out_dir, options, plans, plan_path, jobs, ahead)
+    finally:
+        if isinstance(ahead, ReadAheadProcess):
+            ahead.close()  # its folder, with what no batch took
+
+
+def _iter_many(paths: list[Path], write: bool, out_dir: str | Path | None, options: Options,
+               plans: list[Table] | None, plan_path: Path | None, jobs: int,
+               ahead: ReadAhead | ReadAheadProcess | None) -> Iterator[FileReport]:
     from .pipeline import load_plans, output_path, run_batch
 
-    if ahead is not None:
+    if isinstance(ahead, ReadAhead):
         ahead.wait()  # nothing is read here while the thread reads
+    elif ahead is not None:
+        ahead.stop()  # the imports are done; no worker is forked while it reads
     if plan_path is not None:
         loaded, plan_report = load_plans(plan_path, options)
         if plan_report.status == "rejected":
@@ -138,23 +179,25 @@ def iter_many(
     paths = [Path(p) for p in paths]
     folder = Path(out_dir) if out_dir else None
     taken: set[Path] = set()
+    sent = 0  # files given to batches so far
     if jobs > 1 and len(paths) >= PARALLEL_FROM:
-        ahead = None  # read_ahead gives none for such a run
         # names are given when a batch is sent (a worker cannot ask the others): a file that
         # turns out rejected leaves its name unused
         def job(batch: list[Path]) -> tuple[list[Path], list[Path] | None, Options,
-                                            list[Table] | None]:
+                                            list[Table] | None, Ahead | None]:
+            nonlocal sent
             names = None
             if write:
                 names = []
                 for path in batch:
                     names.append(target := output_path(path, folder, taken))
                     taken.add(target.resolve())
-            return batch, names, options, plans
+            first, sent = sent, sent + len(batch)
+            return batch, names, options, plans, _from(ahead, first)
 
         if write:  # imported once here, not once in every worker the pool forks
             from .annotated import writer  # noqa: F401
-        cut = batches(paths, Path, batch_files(len(paths), jobs))
+        cut = shared_batches(paths, Path, jobs)
         for reports in ordered_map(_worker_batch, map(job, cut), jobs):
             yield from _given(reports)
         return
@@ -167,8 +210,9 @@ def iter_many(
 
     for batch in batches(paths, Path):
         yield from _given(run_batch(batch, options=options, plans=plans,
-                                    name=name if write else None, took=took, ahead=ahead))
-        ahead = None  # the first batch was the one read ahead
+                                    name=name if write else None, took=took,
+                                    ahead=_from(ahead, sent)))
+        sent += len(batch)
 
 
 def run_many(

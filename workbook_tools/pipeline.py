@@ -38,7 +38,7 @@ from .model import (
     sort_key,
     warning,
 )
-from .read.ahead import ReadAhead, read_timed
+from .read.ahead import Ahead, read_timed
 from .read.locate import MergeMap, find_layouts, records, unheaded_findings
 from .rules.formats import TableFormat, table_format
 from .rules.normalise import normalise
@@ -305,7 +305,7 @@ def run_batch(
     plans: list[Table] | None = None,
     name: Callable[[int, Path], Path] | None = None,
     took: Callable[[Path], None] | None = None,
-    ahead: ReadAhead | None = None,
+    ahead: Ahead | None = None,
 ) -> list[FileReport]:
     """Several files through the pipeline at once, their reports in order, each the report
     :func:`run` gives it: the files are read one by one, their tables validated together

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from ..batch import BATCH_FILES, batch_files, batches
+from ..batch import BATCH_FILES, shared_batches
 from ..model import DEFAULT_OPTIONS, Options
 from ..parallel import ordered_map
 from .discover import Found, discover
@@ -46,7 +46,7 @@ def iter_loaded(found: list[Found], options: Options = DEFAULT_OPTIONS, jobs: in
     total = len(found)
     done = 0
     work = (([(str(f.path), f.administration) for f in group], options)
-            for group in batches(found, _path, batch_files(total, jobs)))
+            for group in shared_batches(found, _path, jobs))
     for loaded in ordered_map(load_many, work, jobs if total > BATCH_FILES else 1):
         for one in loaded:
             done += 1

@@ -12,18 +12,33 @@ the thread waited for the interpreter while the other imported: a fraction of a 
 
 What is read ahead is the first batch, the files the pipeline reads first anyway: no more is
 held than the batch holds. Nothing else reads while the thread runs (:meth:`ReadAhead.wait`
-comes before the pipeline's first read of anything) and no process is forked while it lives:
-a run shared out to worker processes does not read ahead. Each file's report is the one it gets
-without reading ahead; only its reading started earlier.
+comes before the pipeline's first read of anything) and no process is forked while it lives.
+
+A run shared out to worker processes reads ahead in a process instead (:class:`ReadAheadProcess`,
+where the system forks): forked before the imports, it reads the files in order, each into a
+file of its own in a private folder, until the imports are done (:meth:`ReadAheadProcess.stop`,
+before any worker is forked); each worker then takes its files from the folder
+(:class:`Folder`). The reading a thread does holds the interpreter half the time, which the
+import needs; a process holds nothing of it.
+
+Each file's report is the one it gets without reading ahead; only its reading started earlier.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import select
+import shutil
+import tempfile
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import RejectedFile
 from ..model import Book, FileReport, Limits
@@ -41,6 +56,12 @@ def read_timed(path: Path, limits: Limits) -> Read:
         return read_book(path, limits), started
     except RejectedFile as exc:
         return FileReport.rejected(path, exc.reason, exc.params)
+
+
+class Ahead(Protocol):
+    """Files read ahead, as the pipeline takes them: each in its turn, or None."""
+
+    def take(self, path: Path) -> Read | None: ...
 
 
 def _give_back() -> None:
@@ -95,6 +116,119 @@ class ReadAhead:
             self._done.clear()  # asked out of order: nothing more is taken from here
             return None
         _, got, took = self._done.popleft()
+        if isinstance(got, Exception):
+            raise got
+        if isinstance(got, FileReport):
+            return got
+        return got[0], time.monotonic() - took
+
+
+#: a process reading ahead stops after this many files, or this many bytes of them written
+AHEAD_FILES = 4096
+AHEAD_BYTES = 512 * 1024 * 1024
+
+
+def can_fork() -> bool:
+    """Whether this system forks a process (not Windows)."""
+    return hasattr(os, "fork")
+
+
+class ReadAheadProcess:
+    """``paths`` read in order by a forked process, from the moment this is made, into a
+    private folder (``<index>.read``: the path, what was read, how long it took), until
+    :meth:`stop`. Make it before a thread is started and before the heavy imports."""
+
+    def __init__(self, paths: Sequence[Path], limits: Limits) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="wbt-ahead-"))
+        self._paths = list(paths)
+        told, self._tell = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the reader: no return from here, whatever happens
+            code = 1
+            try:
+                os.close(self._tell)
+                _read_into(self._paths, limits, self.folder, told)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(told)
+        self._reader = {"pid": pid, "tell": self._tell}
+        # a run that never starts (an error before it) still stops the reader and removes
+        # the folder: when this object goes, or at the interpreter's exit
+        self._cleanup = weakref.finalize(self, _discard, self._reader, str(self.folder))
+
+    def stop(self) -> None:
+        """No more reading: the file being read is finished, then the process ends."""
+        _stop(self._reader)
+
+    def from_index(self, first: int) -> Folder:
+        """What a worker takes its files from: the run's files from ``first`` on."""
+        return Folder(str(self.folder), first)
+
+    def close(self) -> None:
+        """Stopped, and the folder removed with whatever no worker took."""
+        self._cleanup()
+
+
+def _stop(reader: dict[str, int]) -> None:
+    if reader["pid"]:
+        os.close(reader["tell"])  # the reader sees the pipe end between two files
+        try:
+            os.waitpid(reader["pid"], 0)
+        except ChildProcessError:  # pragma: no cover - already reaped
+            pass
+        reader["pid"] = 0
+
+
+def _discard(reader: dict[str, int], folder: str) -> None:
+    _stop(reader)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_into(paths: list[Path], limits: Limits, folder: Path, told: int) -> None:
+    written = 0
+    for i, path in enumerate(paths[:AHEAD_FILES]):
+        if select.select([told], [], [], 0)[0] or written > AHEAD_BYTES:
+            return  # stop (or the parent is gone)
+        began = time.monotonic()
+        got: Read | Exception
+        try:
+            got = read_timed(path, limits)
+        except Exception as exc:  # met again where the worker reads it itself
+            got = exc
+        try:
+            data = pickle.dumps((str(path), got, time.monotonic() - began),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # what cannot be pickled is read again by the worker
+            continue
+        part = folder / f"{i}.part"
+        part.write_bytes(data)
+        os.replace(part, folder / f"{i}.read")
+        written += len(data)
+
+
+@dataclass
+class Folder:
+    """The files a worker's batch takes from a :class:`ReadAheadProcess`'s folder, in order
+    from the run's file ``first``: each file taken is removed; one not there (the reading
+    stopped before it), or another file than asked, is None and the worker reads it."""
+
+    folder: str
+    first: int
+    _next: int = field(default=0, repr=False)
+
+    def take(self, path: Path) -> Read | None:
+        index = self.first + self._next
+        self._next += 1
+        name = Path(self.folder) / f"{index}.read"
+        try:
+            data = name.read_bytes()
+        except OSError:
+            return None
+        name.unlink(missing_ok=True)
+        said, got, took = pickle.loads(data)  # written by this run's own reader, in its folder
+        if said != str(path):
+            return None
         if isinstance(got, Exception):
             raise got
         if isinstance(got, FileReport):
