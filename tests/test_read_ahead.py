@@ -1,15 +1,23 @@
 """Reading ahead (read/ahead.py): the first batch read on a thread while the pipeline is
-imported gives every file the report it gets without reading ahead.
+imported gives every file the report it gets without reading ahead; so does a run shared out to
+workers, whose files a forked process reads into a folder (ReadAheadProcess) for them to take.
 
-No timing is asserted: the re-timing of a file read ahead is checked with a fake clock.
+No timing is asserted: the re-timing of a file read ahead is checked with a fake clock; a test
+of the process waits for it to end on its own (not reaped: ``stop`` still reaps it).
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
+import select
 import shutil
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,7 +29,7 @@ from workbook_tools import batch, pipeline
 from workbook_tools.cli import main
 from workbook_tools.model import DEFAULT_LIMITS, Book, FileReport
 from workbook_tools.read import ahead as ahead_module
-from workbook_tools.read.ahead import ReadAhead, read_timed
+from workbook_tools.read.ahead import Folder, ReadAhead, ReadAheadProcess, read_timed
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
@@ -233,3 +241,258 @@ def test_the_cli_reads_ahead_and_leaves_no_thread(
     assert len(taken) == 3
     assert (read.exit_code, read.output) == (plain.exit_code, plain.output)
     assert read.exit_code == 2  # the text file is rejected
+
+
+# --- reading ahead in a process (ReadAheadProcess), for a run shared out to workers ---
+
+forks = pytest.mark.skipif(not (ahead_module.can_fork() and hasattr(os, "waitid")),
+                           reason="the system does not fork")
+
+
+@pytest.fixture
+def reading() -> Iterator[Callable[[list[Path]], ReadAheadProcess]]:
+    """``ReadAheadProcess(paths, DEFAULT_LIMITS)``, each closed when the test ends, whatever
+    happens (its process reaped, its folder removed)."""
+    made: list[ReadAheadProcess] = []
+
+    def make(paths: list[Path]) -> ReadAheadProcess:
+        made.append(ReadAheadProcess(paths, DEFAULT_LIMITS))
+        return made[-1]
+
+    yield make
+    for p in made:
+        p.close()
+
+
+def _read_all(p: ReadAheadProcess) -> list[int]:
+    """The indexes of the files read, once the reader has ended on its own (every file read,
+    or a limit met); it is left unreaped for ``stop`` to reap."""
+    for _ in range(2000):
+        if os.waitid(os.P_PID, p._reader["pid"], os.WEXITED | os.WNOHANG | os.WNOWAIT):
+            assert not list(p.folder.glob("*.part"))
+            return sorted(int(f.stem) for f in p.folder.glob("*.read"))
+        time.sleep(0.01)
+    pytest.fail("the reader never ended")
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@forks
+@pytest.mark.parametrize("names", [
+    ("register.xlsx",), ("plan.xlsx",), ("text.xlsx",), ("missing.xlsx",), tuple(INPUTS),
+], ids=["register", "plan", "text", "missing", "all"])
+def test_the_process_gives_what_the_reader_gives(
+        tmp_path: Path, reading: Callable[[list[Path]], ReadAheadProcess],
+        names: tuple[str, ...]) -> None:
+    paths = [_make(tmp_path, name) for name in names]
+    p = reading(paths)
+    pid = p._reader["pid"]
+    assert p.folder.name.startswith("wbt-ahead-")
+    assert _read_all(p) == list(range(len(paths)))
+    p.stop()
+    assert p._reader["pid"] == 0 and _reaped(pid)
+    folder = p.from_index(0)
+    for name, path in zip(names, paths, strict=True):
+        got = folder.take(path)
+        assert got is not None
+        assert _content(got) == _content(read_timed(path, DEFAULT_LIMITS))
+        assert isinstance(got, FileReport) == (name in ("text.xlsx", "missing.xlsx"))
+    assert list(p.folder.iterdir()) == []  # every file removed once taken
+    p.close()
+    assert not p.folder.exists()
+
+
+@forks
+def test_a_folder_takes_its_files_in_order_from_its_first(
+        tmp_path: Path, reading: Callable[[list[Path]], ReadAheadProcess],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [shutil.copyfile(s, tmp_path / f"{n}.xlsx")
+             for n, s in zip("abc", [REGISTER, PLAN, RUSSIAN], strict=True)]
+    p = reading(paths)
+    assert _read_all(p) == [0, 1, 2]
+    p.stop()
+    expected = [_content(read_timed(path, DEFAULT_LIMITS)) for path in paths]
+    took = pickle.loads((p.folder / "1.read").read_bytes())[2]
+    monkeypatch.setattr(ahead_module, "time", SimpleNamespace(monotonic=lambda: 1000.0))
+    second = pickle.loads(pickle.dumps(p.from_index(1)))  # as a worker is sent it
+    assert second == Folder(str(p.folder), 1)
+    got = second.take(paths[1])
+    assert isinstance(got, tuple) and _content(got) == expected[1]
+    assert got[1] == 1000.0 - took  # re-timed: now less its reading
+    assert not (p.folder / "1.read").exists()  # removed once taken
+    assert _content(second.take(paths[2])) == expected[2]
+    assert second.take(paths[0]) is None  # index 3: no such file
+    assert p.from_index(1).take(paths[1]) is None  # taken already
+    assert p.from_index(0).take(paths[2]) is None  # another file than the one stored
+    assert list(p.folder.iterdir()) == []  # ... which is removed all the same
+
+
+@forks
+def test_an_exception_in_the_process_is_raised_by_that_files_take(
+        tmp_path: Path, reading: Callable[[list[Path]], ReadAheadProcess],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [shutil.copyfile(s, tmp_path / n) for s, n in
+             [(REGISTER, "a.xlsx"), (RUSSIAN, "broken.xlsx"), (PLAN, "c.xlsx")]]
+    real = ahead_module.read_book
+
+    def read_book(path: Path, limits: Any) -> Book:
+        if Path(path).name == "broken.xlsx":
+            raise ValueError("the tool's own failure")
+        return real(path, limits)
+
+    monkeypatch.setattr(ahead_module, "read_book", read_book)
+    p = reading(paths)  # forked with the failure
+    monkeypatch.undo()  # this process reads as ever: what fails is the process's
+    assert _read_all(p) == [0, 1, 2]
+    p.stop()
+    folder = p.from_index(0)
+    assert _content(folder.take(paths[0])) == _content(read_timed(paths[0], DEFAULT_LIMITS))
+    with pytest.raises(ValueError, match="the tool's own failure"):
+        folder.take(paths[1])
+    assert _content(folder.take(paths[2])) == _content(read_timed(paths[2], DEFAULT_LIMITS))
+
+
+@forks
+@pytest.mark.parametrize("held", [True, False], ids=["held-after-the-first", "as-is"])
+def test_stop_ends_the_reader_between_two_files(
+        reading: Callable[[list[Path]], ReadAheadProcess],
+        monkeypatch: pytest.MonkeyPatch, held: bool) -> None:
+    if held:  # the reader waits, before its second file, for the pipe to say stop
+        checks: list[int] = []
+
+        def wait(r: Any, w: Any, x: Any, timeout: float) -> Any:
+            checks.append(1)
+            return select.select(r, w, x, timeout if len(checks) == 1 else None)
+
+        monkeypatch.setattr(ahead_module, "select", SimpleNamespace(select=wait))
+    paths = [REGISTER] * 200
+    p = reading(paths)
+    pid = p._reader["pid"]
+    p.stop()
+    assert p._reader["pid"] == 0 and _reaped(pid)  # ended and waited for: no zombie
+    names = sorted(f.name for f in p.folder.iterdir())
+    assert names == [f"{i}.read" for i in range(len(names))]  # in order, none half-written
+    if held:
+        assert len(names) <= 1
+    folder = p.from_index(len(names) - 1 if names else 0)
+    if names:
+        assert isinstance(folder.take(paths[0]), tuple)
+    if len(names) < len(paths):
+        assert folder.take(paths[len(names)]) is None  # not read: the worker reads it
+    p.stop()
+    p.close()
+    p.close()
+    p.stop()
+    assert not p.folder.exists() and p._reader["pid"] == 0
+
+
+@forks
+def test_a_process_dropped_unclosed_is_stopped_and_its_folder_removed() -> None:
+    p = ReadAheadProcess([REGISTER] * 50, DEFAULT_LIMITS)
+    folder, pid = p.folder, p._reader["pid"]
+    assert folder.is_dir() and not _reaped(pid)
+    del p
+    gc.collect()
+    assert not folder.exists() and _reaped(pid)
+
+
+@forks
+@pytest.mark.parametrize(("limit", "read"), [
+    ({}, [0, 1, 2, 3, 4]),
+    ({"AHEAD_FILES": 2}, [0, 1]),
+    ({"AHEAD_BYTES": 0}, [0]),  # checked before each file: the first is read
+])
+def test_the_process_stops_at_its_limits(
+        reading: Callable[[list[Path]], ReadAheadProcess], monkeypatch: pytest.MonkeyPatch,
+        limit: dict[str, int], read: list[int]) -> None:
+    for name, value in limit.items():
+        monkeypatch.setattr(ahead_module, name, value)
+    paths = [REGISTER] * 5
+    p = reading(paths)
+    assert _read_all(p) == read
+    p.stop()
+    folder = p.from_index(len(read) - 1)
+    assert isinstance(folder.take(REGISTER), tuple)
+    assert folder.take(REGISTER) is None  # the next: not read
+
+
+@pytest.mark.parametrize("can", [True, False], ids=["forks", "does-not-fork"])
+def test_read_ahead_forks_for_a_run_shared_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, can: bool) -> None:
+    if can and not ahead_module.can_fork():
+        pytest.skip("the system does not fork")
+    monkeypatch.setattr(batch, "can_fork", lambda: can)
+    paths = [tmp_path / f"missing{i}.xlsx" for i in range(batch.PARALLEL_FROM)]
+    ahead = batch.read_ahead(paths, jobs=2)
+    if not can:
+        assert ahead is None  # not a thread: its reading would hold the imports back
+        return
+    assert isinstance(ahead, ReadAheadProcess)
+    ahead.close()
+    assert not ahead.folder.exists() and ahead._reader["pid"] == 0
+
+
+@forks
+@pytest.mark.parametrize("wait", [True, False], ids=["all-read-first", "stopped-at-start"])
+def test_iter_many_shared_out_reports_the_same_with_and_without_the_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wait: bool) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    samples = [REGISTER, PLAN, RUSSIAN]  # no .ods: its copy is converted by LibreOffice
+    made = [shutil.copyfile(samples[i % len(samples)], folder / f"f{i}.xlsx")
+            for i in range(batch.PARALLEL_FROM - 3)]
+    made.append(_make(folder, "text.xlsx"))
+    paths = [*made, made[0], made[1]]  # the same files twice
+    assert len(paths) == batch.PARALLEL_FROM
+    plain = list(batch.iter_many(paths, write=True, out_dir=tmp_path / "plain", jobs=2))
+    ahead = batch.read_ahead(paths, jobs=2)
+    assert isinstance(ahead, ReadAheadProcess)
+    if wait:
+        assert _read_all(ahead) == list(range(len(paths)))
+
+        def read_book(path: Path, limits: Any) -> Book:
+            raise AssertionError(f"{path} read again")
+
+        # the workers, forked from here on, read nothing themselves: all comes from the folder
+        monkeypatch.setattr(ahead_module, "read_book", read_book)
+    read = list(batch.iter_many(paths, write=True, out_dir=tmp_path / "ahead", jobs=2,
+                                ahead=ahead))
+    assert not ahead.folder.exists() and ahead._reader["pid"] == 0
+    assert [_summary(r) for r in read] == [_summary(r) for r in plain]
+    for a, p in zip(read, plain, strict=True):
+        assert all((x.frame is None and y.frame is None) or x.frame.equals(y.frame)
+                   for x, y in zip(a.tables, p.tables, strict=True))
+    names = sorted(f.name for f in (tmp_path / "ahead").glob("*"))
+    assert names == sorted(f.name for f in (tmp_path / "plain").glob("*"))
+    assert len(names) == len(paths) - 1  # the text file is rejected
+    assert {"f0 (2).scored.xlsx", "f1 (2).scored.xlsx", "f60.scored.xlsx"} <= set(names)
+
+
+@forks
+def test_a_reader_stops_while_another_one_reads(
+        reading: Callable[[list[Path]], ReadAheadProcess]) -> None:
+    # every forked process closes the parent's ends of the readers' pipes: the second reader
+    # does not keep the first one's pipe open
+    paths = [REGISTER] * 300
+    first, second = reading(paths), reading(paths)
+    pid = first._reader["pid"]
+    first.stop()
+    assert _reaped(pid)
+    assert len(list(first.folder.glob("*.read"))) < len(paths)
+    second.stop()
+
+
+class _Odd(Exception):
+    def __init__(self, a: str, b: str) -> None:  # pickles, but cannot be made again
+        super().__init__(f"{a} {b}")
+
+
+def test_what_cannot_be_unpickled_is_read_anew(tmp_path: Path) -> None:
+    (tmp_path / "0.read").write_bytes(pickle.dumps((str(REGISTER), _Odd("a", "b"), 0.1)))
+    assert Folder(str(tmp_path), 0).take(REGISTER) is None

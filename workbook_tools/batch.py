@@ -108,7 +108,12 @@ def read_ahead(paths: list[Path], options: Options = DEFAULT_OPTIONS,
         return None
     paths = [Path(p) for p in paths]
     if jobs > 1 and len(paths) >= PARALLEL_FROM:
-        return ReadAheadProcess(paths, options.limits) if can_fork() else None
+        if not can_fork():
+            return None
+        try:
+            return ReadAheadProcess(paths, options.limits)
+        except OSError:  # no process to be had: the workers read every file themselves
+            return None
     return ReadAhead(next(batches(paths, Path)), options.limits)
 
 

@@ -125,7 +125,7 @@ class ReadAhead:
 
 #: a process reading ahead stops after this many files, or this many bytes of them written
 AHEAD_FILES = 4096
-AHEAD_BYTES = 512 * 1024 * 1024
+AHEAD_BYTES = 64 * 1024 * 1024
 
 
 def can_fork() -> bool:
@@ -139,20 +139,28 @@ class ReadAheadProcess:
     :meth:`stop`. Make it before a thread is started and before the heavy imports."""
 
     def __init__(self, paths: Sequence[Path], limits: Limits) -> None:
+        """Raises OSError when the process cannot be made (nothing is left behind)."""
         self.folder = Path(tempfile.mkdtemp(prefix="wbt-ahead-"))
         self._paths = list(paths)
         told, self._tell = os.pipe()
-        pid = os.fork()
+        _TELLS.add(self._tell)  # the reader closes it at once, as every forked process
+        try:
+            pid = os.fork()
+        except OSError:
+            _TELLS.discard(self._tell)
+            os.close(told)
+            os.close(self._tell)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         if pid == 0:  # the reader: no return from here, whatever happens
             code = 1
             try:
-                os.close(self._tell)
                 _read_into(self._paths, limits, self.folder, told)
                 code = 0
             finally:
                 os._exit(code)
         os.close(told)
-        self._reader = {"pid": pid, "tell": self._tell}
+        self._reader = {"pid": pid, "tell": self._tell, "owner": os.getpid()}
         # a run that never starts (an error before it) still stops the reader and removes
         # the folder: when this object goes, or at the interpreter's exit
         self._cleanup = weakref.finalize(self, _discard, self._reader, str(self.folder))
@@ -170,8 +178,27 @@ class ReadAheadProcess:
         self._cleanup()
 
 
+#: the parent's ends of the readers' pipes: every forked process (a reader, a worker) closes
+#: them at once, so that a reader sees its pipe end when this process closes its own
+_TELLS: set[int] = set()
+
+
+def _close_tells() -> None:
+    for fd in _TELLS:
+        try:
+            os.close(fd)
+        except OSError:  # pragma: no cover - already closed
+            pass
+    _TELLS.clear()
+
+
+if can_fork():
+    os.register_at_fork(after_in_child=_close_tells)
+
+
 def _stop(reader: dict[str, int]) -> None:
-    if reader["pid"]:
+    if reader["pid"] and reader["owner"] == os.getpid():
+        _TELLS.discard(reader["tell"])
         os.close(reader["tell"])  # the reader sees the pipe end between two files
         try:
             os.waitpid(reader["pid"], 0)
@@ -181,6 +208,8 @@ def _stop(reader: dict[str, int]) -> None:
 
 
 def _discard(reader: dict[str, int], folder: str) -> None:
+    if reader["owner"] != os.getpid():
+        return  # a forked process: the folder is its parent's
     _stop(reader)
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -226,7 +255,10 @@ class Folder:
         except OSError:
             return None
         name.unlink(missing_ok=True)
-        said, got, took = pickle.loads(data)  # written by this run's own reader, in its folder
+        try:  # written by this run's own reader, in its private folder
+            said, got, took = pickle.loads(data)
+        except Exception:  # an exception that pickles but cannot be made again: read anew
+            return None
         if said != str(path):
             return None
         if isinstance(got, Exception):
