@@ -697,3 +697,28 @@ def test_an_empty_sheet_gets_its_rows(tmp_path: Path) -> None:
     assert ws["C3"].border.left.style == "medium" and ws["C2"].comment.text == "note"
     assert ws.column_dimensions["C"].width == 20
     _rows_sorted(out)
+
+
+def test_the_copy_is_deflated_at_its_level(tmp_path: Path) -> None:
+    """Every part of a scored copy is deflated at ``COMPRESS_LEVEL`` (zlib's fast levels): a
+    part written whole compresses, at that level and no other of 3 and 6, to its size."""
+    import zlib
+
+    from workbook_tools.annotated.stream.copier import COMPRESS_LEVEL
+    from workbook_tools.pipeline import score_file
+
+    src = Path(__file__).resolve().parent.parent / "sample_workbooks" / \
+        "dostuk_apparat_register.xlsx"
+    written = score_file(src, tmp_path)
+    assert written.output is not None
+
+    def size(data: bytes, level: int) -> int:
+        c = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(c.compress(data) + c.flush())
+
+    with zipfile.ZipFile(written.output) as z:
+        infos = [i for i in z.infolist() if i.file_size > 2000]
+        assert infos and all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist())
+        at_level = [i.compress_size == size(z.read(i), COMPRESS_LEVEL) for i in infos]
+        at_six = [i.compress_size == size(z.read(i), 6) for i in infos]
+    assert any(at_level) and not any(at_six)
