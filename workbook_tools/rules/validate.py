@@ -24,12 +24,18 @@ SEP = "@"
 
 
 def _computed_level(df: pd.DataFrame) -> pd.Series:
-    """The level the matrix gives (matrix.py), for the consistency check."""
+    """The level the matrix gives (matrix.py), for the consistency check; each pair of scores
+    worked out once."""
+    levels: dict[tuple[int | None, int | None], str | None] = {}
+
+    def level(pair: tuple[int | None, int | None]) -> str | None:
+        if pair not in levels:
+            lvl = matrix.level_for_sum(matrix.score_sum(*pair))
+            levels[pair] = lvl.value if lvl else None
+        return levels[pair]
+
     return pd.Series(
-        [
-            (lvl.value if (lvl := matrix.level_for_sum(matrix.score_sum(p, h))) else None)
-            for p, h in zip(_ints(df, "probability"), _ints(df, "harm"), strict=True)
-        ],
+        [level(pair) for pair in zip(_ints(df, "probability"), _ints(df, "harm"), strict=True)],
         index=df.index,
         dtype=object,
     )
@@ -38,7 +44,8 @@ def _computed_level(df: pd.DataFrame) -> pd.Series:
 def _ints(df: pd.DataFrame, key: str) -> list[int | None]:
     if key not in df:
         return [None] * len(df)
-    return [None if pd.isna(v) else int(v) for v in df[key]]
+    # pd.NA first: comparing it gives no truth value; NaN is the one value unequal to itself
+    return [None if v is None or v is pd.NA or v != v else int(v) for v in df[key].tolist()]
 
 
 def _follows(fmt: TableFormat, key: str) -> str | None:
