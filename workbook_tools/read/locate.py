@@ -193,9 +193,11 @@ def records(grid: Grid, layout: Layout, fmt: TableFormat, merges: MergeMap) -> l
             and _row_key(grid, merges, r, table_cols) in repeats
         ):
             continue
-        anchor = any(
-            c in own and (not numbered or _is_row_number(own[c])) for c, numbered in anchors
-        )
+        anchor = False  # a loop, not any(): a generator on each of 10,000 rows costs
+        for c, numbered in anchors:
+            if c in own and (not numbered or _is_row_number(own[c])):
+                anchor = True
+                break
         if not anchor:
             distinct = {_text(v).strip() for v in own.values()}
             first_text_col = min(own)
