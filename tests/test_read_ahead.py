@@ -117,8 +117,8 @@ def test_taken_in_order_or_not_at_all(tmp_path: Path, asked: list[str],
             assert got is None
 
 
-def test_an_exception_of_the_reader_is_that_files_alone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _one_breaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Three workbooks; reading the second ("broken.xlsx") fails as the tool itself would."""
     paths = [shutil.copyfile(s, tmp_path / n) for s, n in
              [(REGISTER, "a.xlsx"), (RUSSIAN, "broken.xlsx"), (PLAN, "c.xlsx")]]
     real = ahead_module.read_book
@@ -129,6 +129,12 @@ def test_an_exception_of_the_reader_is_that_files_alone(
         return real(path, limits)
 
     monkeypatch.setattr(ahead_module, "read_book", read_book)
+    return paths
+
+
+def test_an_exception_of_the_reader_is_that_files_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _one_breaks(tmp_path, monkeypatch)
     ahead = ReadAhead(paths, DEFAULT_LIMITS)
     assert ahead.take(paths[0]) is not None
     with pytest.raises(ValueError, match="the tool's own failure"):
@@ -337,16 +343,7 @@ def test_a_folder_takes_its_files_in_order_from_its_first(
 def test_an_exception_in_the_process_is_raised_by_that_files_take(
         tmp_path: Path, reading: Callable[[list[Path]], ReadAheadProcess],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = [shutil.copyfile(s, tmp_path / n) for s, n in
-             [(REGISTER, "a.xlsx"), (RUSSIAN, "broken.xlsx"), (PLAN, "c.xlsx")]]
-    real = ahead_module.read_book
-
-    def read_book(path: Path, limits: Any) -> Book:
-        if Path(path).name == "broken.xlsx":
-            raise ValueError("the tool's own failure")
-        return real(path, limits)
-
-    monkeypatch.setattr(ahead_module, "read_book", read_book)
+    paths = _one_breaks(tmp_path, monkeypatch)
     p = reading(paths)  # forked with the failure
     monkeypatch.undo()  # this process reads as ever: what fails is the process's
     assert _read_all(p) == [0, 1, 2]
