@@ -324,7 +324,7 @@ def test_a_folder_takes_its_files_in_order_from_its_first(
     assert _read_all(p) == [0, 1, 2]
     p.stop()
     expected = [_content(read_timed(path, DEFAULT_LIMITS)) for path in paths]
-    took = pickle.loads((p.folder / "1.read").read_bytes())[2]
+    took = pickle.loads((p.folder / "1.read").read_bytes())[3]
     monkeypatch.setattr(ahead_module, "time", SimpleNamespace(monotonic=lambda: 1000.0))
     second = pickle.loads(pickle.dumps(p.from_index(1)))  # as a worker is sent it
     assert second == Folder(str(p.folder), 1)
@@ -493,3 +493,30 @@ class _Odd(Exception):
 def test_what_cannot_be_unpickled_is_read_anew(tmp_path: Path) -> None:
     (tmp_path / "0.read").write_bytes(pickle.dumps((str(REGISTER), _Odd("a", "b"), 0.1)))
     assert Folder(str(tmp_path), 0).take(REGISTER) is None
+
+
+def _saved_again(path: Path) -> None:
+    """The file saved again after it was read: another time of change."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_file_saved_again_after_the_thread_read_it_is_read_anew(tmp_path: Path) -> None:
+    paths = [shutil.copyfile(REGISTER, tmp_path / f"{n}.xlsx") for n in "ab"]
+    ahead = ReadAhead(paths, DEFAULT_LIMITS)
+    ahead.wait()
+    _saved_again(paths[0])
+    assert ahead.take(paths[0]) is None  # the pipeline reads it now
+    assert isinstance(ahead.take(paths[1]), tuple)
+
+
+@forks
+def test_a_file_saved_again_after_the_process_read_it_is_read_anew(
+        tmp_path: Path, reading: Callable[[list[Path]], ReadAheadProcess]) -> None:
+    paths = [shutil.copyfile(REGISTER, tmp_path / f"{n}.xlsx") for n in "ab"]
+    p = reading(paths)
+    assert _read_all(p) == [0, 1]
+    _saved_again(paths[1])
+    folder = p.from_index(0)
+    assert isinstance(folder.take(paths[0]), tuple)
+    assert folder.take(paths[1]) is None

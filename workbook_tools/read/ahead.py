@@ -58,6 +58,31 @@ def read_timed(path: Path, limits: Limits) -> Read:
         return FileReport.rejected(path, exc.reason, exc.params)
 
 
+#: what tells a file's content changed: its size and time of change (None: no such file)
+Stamp = tuple[int, int] | None
+
+
+def stamp_of(path: Path) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _taken(path: Path, stamp: Stamp, got: Read | Exception, took: float) -> Read | None:
+    """What was read of ``path``, for the pipeline: None when the file changed since (saved
+    again meanwhile: the pipeline reads it now, and its copy is made from what it read); its
+    reading timed as begun ``took`` seconds ago; an exception met reading it raised."""
+    if stamp_of(path) != stamp:
+        return None
+    if isinstance(got, Exception):
+        raise got
+    if isinstance(got, FileReport):
+        return got
+    return got[0], time.monotonic() - took
+
+
 class Ahead(Protocol):
     """Files read ahead, as the pipeline takes them: each in its turn, or None."""
 
@@ -81,8 +106,9 @@ class ReadAhead:
     """``paths`` read in order on a thread, from the moment this is made."""
 
     def __init__(self, paths: Sequence[Path], limits: Limits) -> None:
-        # (path, what it read or the exception it met, how long the reading took)
-        self._done: deque[tuple[Path, Read | Exception, float]] = deque()
+        # (path, its stamp before the reading, what was read or the exception met, how long
+        # the reading took)
+        self._done: deque[tuple[Path, Stamp, Read | Exception, float]] = deque()
         self._paths = list(paths)
         self._limits = limits
         self._trimmed = False
@@ -92,12 +118,13 @@ class ReadAhead:
     def _run(self) -> None:
         for path in self._paths:
             began = time.monotonic()
+            stamp = stamp_of(path)
             got: Read | Exception
             try:
                 got = read_timed(path, self._limits)
             except Exception as exc:  # reported where the pipeline would have met it
                 got = exc
-            self._done.append((path, got, time.monotonic() - began))
+            self._done.append((path, stamp, got, time.monotonic() - began))
 
     def wait(self) -> None:
         """Until every file is read: the caller may then read others itself."""
@@ -115,12 +142,8 @@ class ReadAhead:
         if not self._done or self._done[0][0] != path:
             self._done.clear()  # asked out of order: nothing more is taken from here
             return None
-        _, got, took = self._done.popleft()
-        if isinstance(got, Exception):
-            raise got
-        if isinstance(got, FileReport):
-            return got
-        return got[0], time.monotonic() - took
+        _, stamp, got, took = self._done.popleft()
+        return _taken(path, stamp, got, took)
 
 
 #: a process reading ahead stops after this many files, or this many bytes of them written
@@ -220,13 +243,14 @@ def _read_into(paths: list[Path], limits: Limits, folder: Path, told: int) -> No
         if select.select([told], [], [], 0)[0] or written > AHEAD_BYTES:
             return  # stop (or the parent is gone)
         began = time.monotonic()
+        stamp = stamp_of(path)
         got: Read | Exception
         try:
             got = read_timed(path, limits)
         except Exception as exc:  # met again where the worker reads it itself
             got = exc
         try:
-            data = pickle.dumps((str(path), got, time.monotonic() - began),
+            data = pickle.dumps((str(path), stamp, got, time.monotonic() - began),
                                 protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # what cannot be pickled is read again by the worker
             continue
@@ -256,13 +280,9 @@ class Folder:
             return None
         name.unlink(missing_ok=True)
         try:  # written by this run's own reader, in its private folder
-            said, got, took = pickle.loads(data)
+            said, stamp, got, took = pickle.loads(data)
         except Exception:  # an exception that pickles but cannot be made again: read anew
             return None
         if said != str(path):
             return None
-        if isinstance(got, Exception):
-            raise got
-        if isinstance(got, FileReport):
-            return got
-        return got[0], time.monotonic() - took
+        return _taken(path, stamp, got, took)
