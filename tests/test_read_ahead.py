@@ -15,6 +15,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -520,3 +521,20 @@ def test_a_file_saved_again_after_the_process_read_it_is_read_anew(
     folder = p.from_index(0)
     assert isinstance(folder.take(paths[0]), tuple)
     assert folder.take(paths[1]) is None
+
+
+@forks
+def test_a_killed_runs_folder_is_removed_by_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        reading: Callable[[list[Path]], ReadAheadProcess]) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = tmp_path / f"wbt-ahead-{gone}-abc"  # a run whose process is gone
+    left.mkdir()
+    (left / "0.read").write_bytes(b"x")
+    alive = tmp_path / f"wbt-ahead-{os.getppid()}-abc"  # a run still going
+    alive.mkdir()
+    p = reading([REGISTER])
+    assert p.folder.name.startswith(f"wbt-ahead-{os.getpid()}-")
+    assert not left.exists() and alive.exists()

@@ -163,7 +163,8 @@ class ReadAheadProcess:
 
     def __init__(self, paths: Sequence[Path], limits: Limits) -> None:
         """Raises OSError when the process cannot be made (nothing is left behind)."""
-        self.folder = Path(tempfile.mkdtemp(prefix="wbt-ahead-"))
+        _sweep()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
         self._paths = list(paths)
         told, self._tell = os.pipe()
         _TELLS.add(self._tell)  # the reader closes it at once, as every forked process
@@ -235,6 +236,25 @@ def _discard(reader: dict[str, int], folder: str) -> None:
         return  # a forked process: the folder is its parent's
     _stop(reader)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+#: the readers' folders are named after the process that made them: wbt-ahead-<pid>-...
+_PREFIX = "wbt-ahead-"
+
+
+def _sweep() -> None:
+    """The folders of runs that were killed (their process is gone), removed: a run removes
+    its own when it ends, or at its process's exit, but a kill leaves it."""
+    for old in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        pid = old.name[len(_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)  # only asks whether it lives (this runs where fork does)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # another user's process, alive
+            pass
 
 
 def _read_into(paths: list[Path], limits: Limits, folder: Path, told: int) -> None:
