@@ -71,17 +71,27 @@ def _content(got: Any) -> Any:
 
 
 def _spy_takes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Every ``ReadAhead.take``'s result, in order."""
+    """Every ``take``'s result (the thread's and a folder's), in order."""
     taken: list[Any] = []
-    real = ReadAhead.take
+    for cls in (ReadAhead, Folder):
+        def take(self: Any, path: Path, real: Any = cls.take) -> Any:
+            got = real(self, path)
+            taken.append(got)
+            return got
 
-    def take(self: ReadAhead, path: Path) -> Any:
-        got = real(self, path)
-        taken.append(got)
-        return got
-
-    monkeypatch.setattr(ReadAhead, "take", take)
+        monkeypatch.setattr(cls, "take", take)
     return taken
+
+
+#: how the run reads ahead: on a thread (where the system does not fork), or in a process
+VARIANTS = ["thread", "process"]
+
+
+def _variant(monkeypatch: pytest.MonkeyPatch, variant: str) -> None:
+    if variant == "thread":
+        monkeypatch.setattr(batch, "can_fork", lambda: False)
+    elif not ahead_module.can_fork():
+        pytest.skip("the system does not fork")
 
 
 @pytest.mark.parametrize("name", INPUTS)
@@ -172,8 +182,9 @@ def test_a_file_read_ahead_is_timed_from_now_less_its_reading(
     (batch.PARALLEL_FROM - 1, 2, batch.BATCH_FILES),
     (3, 2, 3),
 ])
-def test_read_ahead_covers_the_first_batch(tmp_path: Path, count: int, jobs: int,
-                                           covered: int | None) -> None:
+def test_read_ahead_covers_the_first_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           count: int, jobs: int, covered: int | None) -> None:
+    monkeypatch.setattr(batch, "can_fork", lambda: False)  # the thread, as without fork
     paths = [tmp_path / f"missing{i}.xlsx" for i in range(count)]  # rejected, quickly
     ahead = batch.read_ahead(paths, jobs=jobs)
     if covered is None:
@@ -190,6 +201,7 @@ def test_read_ahead_covers_the_first_batch(tmp_path: Path, count: int, jobs: int
 def test_read_ahead_stops_where_a_batch_of_bytes_stops(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch, "BATCH_BYTES", REGISTER.stat().st_size)  # one file a batch
+    monkeypatch.setattr(batch, "can_fork", lambda: False)
     paths = [shutil.copyfile(REGISTER, tmp_path / f"{n}.xlsx") for n in "ab"]
     ahead = batch.read_ahead(paths)
     assert ahead is not None
@@ -202,9 +214,11 @@ def _summary(r: FileReport) -> Any:
             [(t.sheet, t.kind.name, t.findings) for t in r.tables])
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("write", [False, True], ids=["validate", "score"])
 def test_iter_many_reports_the_same_with_and_without_reading_ahead(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: bool, variant: str) -> None:
+    _variant(monkeypatch, variant)
     folder = tmp_path / "in"
     folder.mkdir()
     made = [_make(folder, name) for name in INPUTS]
@@ -212,9 +226,11 @@ def test_iter_many_reports_the_same_with_and_without_reading_ahead(
     taken = _spy_takes(monkeypatch)
     plain = list(batch.iter_many(paths, write=write, out_dir=tmp_path / "plain"))
     assert taken == []
-    read = list(batch.iter_many(paths, write=write, out_dir=tmp_path / "ahead",
-                                ahead=batch.read_ahead(paths)))
-    assert len(taken) == len(paths) and None not in taken  # every file came from the thread
+    ahead = batch.read_ahead(paths)
+    if isinstance(ahead, ReadAheadProcess):
+        _read_all(ahead)  # every file read before the run starts (and stops it)
+    read = list(batch.iter_many(paths, write=write, out_dir=tmp_path / "ahead", ahead=ahead))
+    assert len(taken) == len(paths) and None not in taken  # every file was read ahead
     assert [_summary(r) for r in read] == [_summary(r) for r in plain]
     for a, p in zip(read, plain, strict=True):
         assert all(x.frame.equals(y.frame) for x, y in zip(a.tables, p.tables, strict=True))
@@ -235,14 +251,19 @@ def test_batch_and_read_ahead_import_no_pandas() -> None:
     assert out.split() == ["False", "True"]
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_the_cli_reads_ahead_and_leaves_no_thread(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: str) -> None:
+    _variant(monkeypatch, variant)
     paths = [str(_make(tmp_path, n)) for n in ("register.xlsx", "text.xlsx", "plan.xlsx")]
     taken = _spy_takes(monkeypatch)
     runner = CliRunner()
     read = runner.invoke(main, ["validate", *paths], catch_exceptions=False)
-    assert len(taken) == 3 and None not in taken
+    assert len(taken) == 3
+    if variant == "thread":  # a process is stopped when the run starts: here, at once
+        assert None not in taken
     assert not [t for t in threading.enumerate() if t.name == "read-ahead"]
+    assert not list(Path(tempfile.gettempdir()).glob(f"wbt-ahead-{os.getpid()}-*"))
     monkeypatch.setattr(batch, "read_ahead", lambda *args, **kwargs: None)
     plain = runner.invoke(main, ["validate", *paths], catch_exceptions=False)
     assert len(taken) == 3

@@ -100,20 +100,20 @@ def _light(report: FileReport) -> FileReport:
 def read_ahead(paths: list[Path], options: Options = DEFAULT_OPTIONS,
                jobs: int = 1) -> ReadAhead | ReadAheadProcess | None:
     """:func:`iter_many`'s first files read from now on, for ``iter_many(..., ahead=...)``
-    (:mod:`workbook_tools.read.ahead`): the first batch on a thread; for a run shared out to
-    worker processes, the files in order by a forked process until ``iter_many`` starts (none
-    where the system does not fork). Call it before the pipeline is imported, and before any
-    thread is started."""
+    (:mod:`workbook_tools.read.ahead`): the files in order by a forked process until
+    ``iter_many`` starts; where the system does not fork, the first batch on a thread (none for
+    a run shared out to worker processes). Call it before the pipeline is imported, and before
+    any thread is started."""
     if not paths:
         return None
     paths = [Path(p) for p in paths]
-    if jobs > 1 and len(paths) >= PARALLEL_FROM:
-        if not can_fork():
-            return None
+    if can_fork():
         try:
             return ReadAheadProcess(paths, options.limits)
-        except OSError:  # no process to be had: the workers read every file themselves
-            return None
+        except OSError:  # no process to be had: a thread, or nothing
+            pass
+    if jobs > 1 and len(paths) >= PARALLEL_FROM:
+        return None  # no thread lives when the workers are forked
     return ReadAhead(next(batches(paths, Path)), options.limits)
 
 
