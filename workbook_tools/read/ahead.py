@@ -66,6 +66,7 @@ Stamp = tuple[int, int] | None
 
 
 def stamp_of(path: Path) -> Stamp:
+    """``path``'s stamp now (taken before a file is read ahead, and again when it is taken)."""
     try:
         st = os.stat(path)
     except OSError:
