@@ -115,3 +115,19 @@ def test_help_is_printed_without_pandas() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().endswith("[]"), out
+
+
+@pytest.mark.parametrize("lang", messages.LANGS)
+@pytest.mark.parametrize(("args", "said"), [
+    (["score", "--help"], "[≥ 1]"),
+    (["watch", "--help"], "0.1–3600]"),
+    (["score", "x.xlsx", "--jobs", "0"], "0 "),
+    (["watch", "inbox", "--interval", "0"], "0.1–3600"),
+])
+def test_ranges_are_said_without_click_s_x(lang: str, args: list[str], said: str) -> None:
+    """A number's range in help and usage errors: "≥ 1", "0.1–3600", not click's "x>=1"."""
+    result = CliRunner().invoke(main, args, env={"WORKBOOK_TOOLS_LANG": lang})
+    assert said in result.output
+    assert "x>=" not in result.output and "<=x" not in result.output
+    if "--help" not in args:
+        assert result.exit_code == 2

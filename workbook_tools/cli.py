@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from . import messages
-from .clilang import LangGroup, print_version
+from .clilang import AtLeast, Between, LangGroup, print_version
 from .inputs import expand_paths
 from .model import FileReport, Level, Options, ResidualRule
 from .outputs import terminal
@@ -45,7 +45,7 @@ class Day(click.ParamType):
 def _options(f: F) -> F:
     """The options ``score`` and ``validate`` share."""
     f = click.option(
-        "--jobs", type=click.IntRange(min=1), default=None,
+        "--jobs", type=AtLeast(1), default=None,
         help="Files read in parallel (default: the number of cores).",
     )(f)
     f = click.option(
@@ -226,7 +226,7 @@ def validate(paths: tuple[Path, ...], lang: str, report_year: int | None,
 @click.option("--lang", type=LANG, default=messages.DEFAULT_LANG, show_default=True,
               help="Language of the workbook and messages: ky, ru or en.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=AtLeast(1), default=None,
               help="Files read in parallel (default: the number of cores).")
 @click.option("--low-residual", type=click.Choice(["low", "zero"]), default="low",
               show_default=True,
@@ -262,7 +262,7 @@ def consolidate(paths: tuple[Path, ...], output: Path, roster: Path | None,
 @click.option("--log", "log_file", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="The log file (default: workbook-tools.log beside INBOX).")
 @click.option("--once", is_flag=True, help="Process what is in INBOX now, then exit.")
-@click.option("--interval", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
+@click.option("--interval", type=Between(0.1, 3600), default=2.0, show_default=True,
               help="Seconds a file must stay unchanged before it is read; the polling period.")
 @click.option("--poll", is_flag=True,
               help="Look at INBOX every --interval instead of waiting for file-system events "
@@ -275,7 +275,7 @@ def consolidate(paths: tuple[Path, ...], output: Path, roster: Path | None,
 @click.option("--consolidate", "consolidated", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="Keep this consolidated workbook of every unit's latest "
                                  "submission up to date after each batch.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=AtLeast(1), default=None,
               help="Files read in parallel (default: the number of cores).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path | None,

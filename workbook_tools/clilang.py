@@ -100,6 +100,31 @@ def use_lang(lang: str) -> None:
             module.ngettext = _ngettext(lang)  # type: ignore[attr-defined]
 
 
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
+class AtLeast(click.IntRange):
+    """A whole number of at least ``min``, said "≥ 1" in help and usage errors in every
+    language (click says "x>=1")."""
+
+    def __init__(self, least: int) -> None:
+        super().__init__(min=least)
+
+    def _describe_range(self) -> str:
+        return f"≥ {_number(self.min or 0)}"
+
+
+class Between(click.FloatRange):
+    """A number from ``min`` to ``max``, said "0.1–3600" (click says "0.1<=x<=3600")."""
+
+    def __init__(self, least: float, most: float) -> None:
+        super().__init__(min=least, max=most)
+
+    def _describe_range(self) -> str:
+        return f"{_number(self.min or 0)}–{_number(self.max or 0)}"
+
+
 #: the catalogue codes of the help of each command and option (by its name), and of the
 #: placeholders shown for option values
 HELP_KEYS = {
