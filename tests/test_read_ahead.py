@@ -559,3 +559,14 @@ def test_a_killed_runs_folder_is_removed_by_the_next_run(
     p = reading([REGISTER])
     assert p.folder.name.startswith(f"wbt-ahead-{os.getpid()}-")
     assert not left.exists() and alive.exists()
+
+
+def test_a_threads_books_are_not_sent_to_workers(tmp_path: Path) -> None:
+    # a caller's thread given to a run shared out to workers: its books stay in this process
+    # (a thread does not pickle); the workers read their files, and the reports are the same
+    paths = [shutil.copyfile(REGISTER, tmp_path / f"f{i}.xlsx")
+             for i in range(batch.PARALLEL_FROM)]
+    plain = list(batch.iter_many(paths, write=False, jobs=2))
+    ahead = ReadAhead(paths[:3], DEFAULT_LIMITS)
+    read = list(batch.iter_many(paths, write=False, jobs=2, ahead=ahead))
+    assert [_summary(r) for r in read] == [_summary(r) for r in plain]

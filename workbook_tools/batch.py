@@ -186,6 +186,8 @@ def _iter_many(paths: list[Path], write: bool, out_dir: str | Path | None, optio
     taken: set[Path] = set()
     sent = 0  # files given to batches so far
     if jobs > 1 and len(paths) >= PARALLEL_FROM:
+        if isinstance(ahead, ReadAhead):
+            ahead = None  # a thread's books stay in this process: the workers read their own
         # names are given when a batch is sent (a worker cannot ask the others): a file that
         # turns out rejected leaves its name unused
         def job(batch: list[Path]) -> tuple[list[Path], list[Path] | None, Options,
