@@ -42,6 +42,13 @@ _CELL_FAST = re.compile(r"""<c\b(?:\s+r="([A-Z]{1,3})(\d+)")?([^>]*?)(?:/>|>(.*?
 _C_START = re.compile(r"<c\b([^>]*?)(/?>)")
 #: a column's letters, worked out once per column
 _letters = lru_cache(maxsize=1024)(column_letter)
+
+
+@lru_cache(maxsize=1024)
+def _letters_b(col: int) -> bytes:
+    """:data:`_letters` as ASCII bytes."""
+    return column_letter(col).encode("ascii")
+
 #: a row's start tag, as :data:`_ROW_START` reads it (after ``<row``: whitespace, / or >)
 _ROW_START_B = re.compile(rb"<row(?=[\s/>])([^>]*?)(/?)>")
 #: a plain cell, with the whitespace before it: ``<c r="`` (one space), the letters, the row
@@ -95,8 +102,9 @@ class Rows:
         #: the same for a row colour over a plain cell's attributes, as bytes, by colour
         self._band_attrs: dict[Overlay, dict[bytes, bytes]] = {}
         self._own_rows: dict[int, dict[int, Overlay]] | None = None
-        #: what follows the reference of a cell :meth:`_new_cell` adds
-        self._new_cells: dict[tuple[Any, ...], bytes] = {}
+        #: what follows the reference of a cell :meth:`_new_cell` adds, with the overlay and
+        #: style it was made with
+        self._new_cells: dict[tuple[Any, ...], tuple[Overlay | None, Style | None, bytes]] = {}
 
     def render(self) -> Iterator[bytes]:
         """The rows, as UTF-8: untouched rows as they were, changed ones edited (as bytes when
@@ -187,29 +195,31 @@ class Rows:
         columns = _COLUMNS
         seen: set[int] = set()
         cells: list[tuple[int, bytes]] = []
+        c_open = _C_OPEN
+        banded = own is None  # then a row colour alone is laid over its columns' cells
         for _, letters, digits, attrs, end in found:
-            head = _C_OPEN + letters + digits
             if digits != digits_r:
                 return None  # :meth:`_row` declines it
             col = columns.get(letters) or _column(letters)
             seen.add(col)
             if col not in wanted:
-                cells.append((col, head + attrs + end))
-            elif own is None and first <= col <= last and (r, col) not in values:
+                cells.append((col, c_open + letters + digits + attrs + end))
+            elif banded and first <= col <= last and (r, col) not in values:
                 # a row colour over a staff cell: nearly every cell
                 new = restyled.get(attrs)
                 if new is None:
                     new = self._band_restyle(attrs, band_ov, restyled)
-                cells.append((col, head + (new or attrs) + end))
+                cells.append((col, c_open + letters + digits + (new or attrs) + end))
             else:
-                cells.append((col, self._plain_cell(r, col, attrs, end, head, own, values,
+                cells.append((col, self._plain_cell(r, col, attrs, end,
+                                                    c_open + letters + digits, own, values,
                                                     band_ov, band)))
         added = False
         for col in cols:
             if col in seen:
                 continue
             seen.add(col)
-            xml = self._new_cell(r, col, own, values, band_ov, band)
+            xml = self._new_cell(r, col, digits_r, own, values, band_ov, band)
             if xml:
                 cells.append((col, xml))
                 added = True
@@ -262,25 +272,35 @@ class Rows:
         xml = (head + attrs + end).decode("utf-8")
         return self._apply(r, col, text, body, op, xml).encode("utf-8")
 
-    def _new_cell(self, r: int, col: int, own: dict[int, Overlay] | None,
+    def _new_cell(self, r: int, col: int, digits_r: bytes, own: dict[int, Overlay] | None,
                   values: dict[tuple[int, int], tuple[Any, Style | None]],
                   band_ov: Overlay | None, band: tuple[int, int, str] | None) -> bytes:
-        """A cell the plan adds to a plain row (b"" for none): what follows its reference
-        is remembered by (overlay, value, style) for text and whole numbers."""
-        op = self._op(r, col, own, values, band_ov, band)
-        value = op.value
+        """A cell the plan adds to a plain row (b"" for none); ``digits_r`` is the row's
+        number and closing quote. What follows its reference is remembered for text and whole
+        numbers, by the value and by the overlay and style objects themselves (their ids,
+        the objects kept in the entry: no other object can take an id while it is kept)."""
+        ov = own.get(col) if own else None
+        if band is not None and band[0] <= col <= band[1]:
+            overlay = band_ov if ov is None else Overlay(ov.fill or band[2], ov.border)
+        else:
+            overlay = ov
+        cell = values.get((r, col))
+        value, style = cell if cell else (None, None)
         key = None
         if type(value) is str or type(value) is int or value is None:
-            key = (op.overlay, op.has_value, op.style, value)
-            rest = self._new_cells.get(key)
-            if rest is not None:
-                return rest and b'<c r="' + _letters(col).encode("ascii") + b"%d\"" % r + rest
+            key = (id(overlay), id(style), cell is not None, value)
+            entry = self._new_cells.get(key)
+            if entry is not None and entry[0] is overlay and entry[1] is style:
+                rest = entry[2]
+                return rest and b'<c r="' + _letters_b(col) + digits_r + rest
+        op = Op(overlay, True, value, style) if cell else Op(overlay)
         xml = self._apply(r, col, None, None, op, "")
         if key is not None:
             ref = f'<c r="{_letters(col)}{r}"'
             if len(self._new_cells) >= MAX_NEW_CELLS:
                 self._new_cells.clear()
-            self._new_cells[key] = xml[len(ref):].encode("utf-8") if xml else b""
+            self._new_cells[key] = (overlay, style,
+                                    xml[len(ref):].encode("utf-8") if xml else b"")
         return xml.encode("utf-8")
 
     @staticmethod
