@@ -4,6 +4,7 @@ are appended and the counts fixed; everything else in it (and its prefixes) stay
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...copyplan import Overlay, Style
@@ -119,21 +120,7 @@ class Styles:
         return self.xfs[xf]
 
     def _derive(self, base: int, changes: dict[str, int], wrap: bool) -> int:
-        raw = self._xf_raw(base)
-        m = _XF_START.match(raw)
-        if m is None:
-            raise StreamUnsupported("styles.xml: cell format")
-        attrs, rest = m.group(1), "" if m.group(2) else raw[m.end():-len("</xf>")]
-        for name, value in changes.items():
-            attrs = set_attr(attrs, name, str(value))
-            apply = {"fontId": "applyFont", "fillId": "applyFill", "borderId": "applyBorder",
-                     "numFmtId": "applyNumberFormat"}[name]
-            attrs = set_attr(attrs, apply, "1")
-        if wrap:
-            rest = '<alignment wrapText="1" vertical="top"/>' + _ALIGNMENT.sub("", rest)
-            attrs = set_attr(attrs, "applyAlignment", "1")
-        xml = f"<xf{attrs}>{rest}</xf>" if rest else f"<xf{attrs}/>"
-        self.xfs.append(xml)
+        self.xfs.append(_derived(self._xf_raw(base), tuple(changes.items()), wrap))
         return len(self.xfs) - 1
 
     # what the plan asks for
@@ -226,6 +213,28 @@ class Styles:
             tag = f"<{name}{set_attr(m.group(1), 'count', str(total))}>"
             text = text[:start] + tag + text[start_end:end] + "".join(new) + text[end:]
         return text.encode("utf-8")
+
+
+_APPLY = {"fontId": "applyFont", "fillId": "applyFill", "borderId": "applyBorder",
+          "numFmtId": "applyNumberFormat"}
+
+
+@lru_cache(maxsize=4096)
+def _derived(raw: str, changes: tuple[tuple[str, int], ...], wrap: bool) -> str:
+    """The cell format ``raw`` (an ``<xf>``) with ``changes`` (attribute, id) made and, with
+    ``wrap``, wrapped text aligned to the top. Remembered: files made from one template ask
+    for the same formats, file after file."""
+    m = _XF_START.match(raw)
+    if m is None:
+        raise StreamUnsupported("styles.xml: cell format")
+    attrs, rest = m.group(1), "" if m.group(2) else raw[m.end():-len("</xf>")]
+    for name, value in changes:
+        attrs = set_attr(attrs, name, str(value))
+        attrs = set_attr(attrs, _APPLY[name], "1")
+    if wrap:
+        rest = '<alignment wrapText="1" vertical="top"/>' + _ALIGNMENT.sub("", rest)
+        attrs = set_attr(attrs, "applyAlignment", "1")
+    return f"<xf{attrs}>{rest}</xf>" if rest else f"<xf{attrs}/>"
 
 
 def _argb(color: str) -> str:
