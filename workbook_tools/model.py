@@ -358,8 +358,7 @@ class Table:
         if not names:
             yield from ((int(r), {}) for r in frame.index)
             return
-        lists = [column_values(s) for _, s in frame.items()]
-        rows = zip(*lists, strict=True)
+        rows = zip(*_column_lists(frame), strict=True)
         for r, values in zip(frame.index.tolist(), rows, strict=True):
             yield int(r), dict(zip(names, values, strict=True))
 
@@ -367,6 +366,18 @@ class Table:
 #: The types pandas' to_dict gives back as they are (``maybe_box_native`` changes none of
 #: them: numpy scalars, pd.NA, Timestamps and the like are what it converts).
 _NATIVE = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
+def _column_lists(frame: pd.DataFrame) -> list[list[Any]]:
+    """:func:`column_values` of every column: the frame converted to Python objects at once
+    (numpy numbers become Python's, as ``astype(object)`` makes them), each column kept where
+    all its values are of the types :func:`column_values` gives as they are; any other column
+    (pd.NA, Timestamps) goes through :func:`column_values`."""
+    lists: list[list[Any]] = frame.to_numpy(dtype=object).T.tolist()
+    for i, values in enumerate(lists):
+        if not set(map(type, values)) <= _NATIVE:
+            lists[i] = column_values(frame.iloc[:, i])
+    return lists
 
 
 def column_values(series: pd.Series) -> list[Any]:
