@@ -17,6 +17,9 @@ from .xmltext import XML_DECL, decode, esc_attr
 
 #: how much of an entry is read or copied at once
 CHUNK = 64 * 1024
+#: a worksheet up to this size (uncompressed) is read whole, once, and kept for the copy's
+#: rows; a larger one is read in chunks, twice, and never held at once
+WHOLE_SHEET = 1024 * 1024
 
 _SHEET_DATA_END = b"</sheetData>"
 _ROW_END = b"</row>"
@@ -119,6 +122,7 @@ class Package:
         self.replace: dict[str, bytes] = {}  # part -> new bytes (new parts too)
         self.new_parts: list[str] = []
         self._rels: dict[str, list[Rel]] = {}  # a relationships part, parsed once
+        self._whole: dict[str, bytes] = {}  # small sheets, read once (WHOLE_SHEET)
 
     def read(self, part: str) -> bytes:
         info = self.infos.get(part)
@@ -132,6 +136,8 @@ class Package:
         info = self.infos.get(part)
         if info is None:
             raise StreamUnsupported(f"missing sheet part {part}")
+        if info.file_size <= WHOLE_SHEET:
+            return self._scan_whole(part, info)
         buf = bytearray()
         base = 0  # the offset of buf[0] in the part
         head: bytes | None = None
@@ -171,9 +177,36 @@ class Package:
             raise StreamUnsupported(f"{part}: sheetData not closed")
         return SheetScan(head, start, end, bytes(buf), formulas)
 
+    def _scan_whole(self, part: str, info: zipfile.ZipInfo) -> SheetScan:
+        """:meth:`scan_sheet` of a small sheet, read whole and kept for :meth:`row_pieces`."""
+        data = self.zin.read(info)
+        i = data.find(b"<sheetData")
+        if i < 0 or data[i + 10: i + 11] not in (b">", b"/", b" ", b"\t", b"\r", b"\n"):
+            raise StreamUnsupported(f"{part}: no sheetData")
+        k = data.find(b">", i)
+        if k < 0:
+            raise StreamUnsupported(f"{part}: no sheetData")
+        start = k + 1
+        if data[k - 1: k] == b"/":
+            end = start
+            tail = data[start:]
+        else:
+            end = data.find(_SHEET_DATA_END, start)
+            if end < 0:
+                raise StreamUnsupported(f"{part}: sheetData not closed")
+            tail = data[end + len(_SHEET_DATA_END):]
+        self._whole[part] = data
+        return SheetScan(data[:i], start, end, tail, data.find(b"<f", start, end) >= 0)
+
     def row_pieces(self, part: str, start: int, end: int) -> Iterator[bytes]:
         """The bytes of ``part`` from ``start`` to ``end``, in pieces that each end after a
-        ``</row>`` (the last one: whatever remains), read again from the package."""
+        ``</row>`` (the last one: whatever remains), read again from the package (a small
+        sheet: taken from what :meth:`scan_sheet` kept, in one piece)."""
+        whole = self._whole.get(part)
+        if whole is not None:
+            if end > start:
+                yield whole[start:end]
+            return
         carry = b""
         pos = 0
         with self.zin.open(self.infos[part]) as fh:
