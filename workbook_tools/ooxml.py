@@ -11,10 +11,14 @@ chunked reads: the functions taking references accept both.
 
 from __future__ import annotations
 
+import io
+import os
 import posixpath
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
@@ -170,6 +174,21 @@ CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 WORKBOOK = "xl/workbook.xml"
 CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"
+
+
+#: a package up to this size is read into memory whole, in one read, before its zip is opened:
+#: its parts are then read without the seek, read and tell the system is asked for each chunk
+#: of a file (most of the cost of reading a small workbook's parts)
+IN_MEMORY_BYTES = 8 * 1024 * 1024
+
+
+def open_package(path: str | Path) -> zipfile.ZipFile:
+    """The zip package at ``path``: from memory when it is at most :data:`IN_MEMORY_BYTES`,
+    else read from the file as it is needed. Raises what ``open`` and ``zipfile`` raise."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size <= IN_MEMORY_BYTES:
+            return zipfile.ZipFile(io.BytesIO(fh.read(IN_MEMORY_BYTES + 1)))
+    return zipfile.ZipFile(path)
 
 
 def resolve(base: str, target: str) -> str:

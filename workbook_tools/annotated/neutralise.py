@@ -115,7 +115,7 @@ def scan_package(path: str | Path) -> list[Finding]:
     backends neutralise exactly these (the rules are :func:`dangerous_formula` and
     :data:`SAFE_SCHEMES`) and report nothing. The guard has checked the package."""
     out: list[Finding] = []
-    with zipfile.ZipFile(path) as zf:
+    with ooxml.open_package(path) as zf:
         workbook = ooxml.WORKBOOK
         names = set(zf.namelist())
         if workbook not in names:

@@ -15,6 +15,7 @@ by :mod:`.zipparts` (bounded zip parts, entities, tags), :mod:`.ooxml_scan` (xls
 
 from __future__ import annotations
 
+import io
 import stat
 import struct
 import zipfile
@@ -84,6 +85,9 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, Ooxm
         with path.open("rb") as fh:
             head = fh.read(512)
             if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+                if size <= ooxml.IN_MEMORY_BYTES:  # read once: no system call for each part
+                    data = head + fh.read(max(size - len(head), 0))
+                    return _inspect_zip(io.BytesIO(data), len(data), limits)
                 return _inspect_zip(fh, size, limits)
             if head.startswith(_OLE_MAGIC):
                 return inspect_ole(fh, size, limits), None

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring
 
 from ..model import Limits
-from ..ooxml import MAIN_NS, REL_NS, WORKBOOK, parse_rels, rels_name, resolve
+from ..ooxml import MAIN_NS, REL_NS, WORKBOOK, open_package, parse_rels, rels_name, resolve
 from .ooxml_scan import OoxmlFacts
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
@@ -30,7 +30,7 @@ _FAILURES = (OSError, KeyError, ValueError, zipfile.BadZipFile, ParseError, Runt
 def hidden_xlsx_rows(path: Path, limits: Limits) -> dict[str, set[int]]:
     """Hidden rows (0-based) by sheet name; empty where the package cannot tell."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with open_package(path) as z:
             out: dict[str, set[int]] = {}
             for name, part in _sheet_parts(z.read(WORKBOOK), z.read(rels_name(WORKBOOK))):
                 rows = _hidden_in(z, part, limits)

@@ -49,6 +49,7 @@ from ...ooxml import (
     WORKBOOK,
     WORKBOOK_TYPES,
     Rel,
+    open_package,
     quoted_title,
     rels_name,
     resolve,
@@ -390,7 +391,7 @@ def write_stream(source: Path, plan: CopyPlan, target: Path) -> None:
     temporary path chosen by the caller, who renames it atomically). What it neutralises is
     not reported here: :func:`neutralise.scan_package` reports it, before the copy is made."""
     try:
-        with zipfile.ZipFile(source) as zin:
+        with open_package(source) as zin:
             Copier(zin, plan).write(Path(target))
     except StreamUnsupported:
         raise
