@@ -22,6 +22,7 @@ entity declarations, bounded inflation) before it gets here.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import shutil
@@ -39,6 +40,7 @@ from ...ooxml import (
     CONTENT_TYPES,
     CT_SHEET_MAIN,
     CT_WORKSHEET,
+    IN_MEMORY_BYTES,
     MAIN_NS,
     REL_NS,
     ROOT_RELS,
@@ -321,46 +323,58 @@ class Copier(Package):
         return workbook[:after] + "<definedNames>" + names + "</definedNames>" + workbook[after:]
 
     # writing
-    def write(self, target: Path) -> None:
+    def write(self, target: Path, in_memory: bool = False) -> None:
+        """Write the copy to ``target``; with ``in_memory`` (a small package), made in memory
+        and written in one piece, without the seeks back to each part's header."""
         self.prepare()
+        if not in_memory:
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+                self._write(zout)
+            return
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+            self._write(zout)
+        with open(target, "wb") as fh:
+            fh.write(buf.getbuffer())
+
+    def _write(self, zout: zipfile.ZipFile) -> None:
         stamp = time.localtime()[:6]
         defer_styles = any(job.ops for job in self.jobs.values())
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-            done: set[str] = set()
-            for info in self.zin.infolist():
-                name = info.filename
-                if name in self.drop or name == self.styles_part and defer_styles:
-                    continue  # styles.xml comes last: the sheets add cell formats
-                out = _entry(name, info.date_time)
-                out.external_attr = info.external_attr
-                if name in self.jobs:
-                    with zout.open(out, "w", force_zip64=True) as dst:
-                        for piece in self._sheet(self.jobs[name]):
-                            dst.write(piece if isinstance(piece, bytes)
-                                      else piece.encode("utf-8"))
-                elif name in self.replace:
-                    zout.writestr(out, self.replace[name])
-                elif name == self.styles_part and self.styles and self.styles.changed():
-                    zout.writestr(out, self.styles.render())
-                elif info.is_dir():
-                    zout.writestr(out, b"")
-                else:
-                    out.file_size = info.file_size
-                    with self.zin.open(info) as src, zout.open(out, "w") as dst:
-                        shutil.copyfileobj(src, dst, CHUNK)
-                done.add(name)
-            if self.styles_part is not None and self.styles is not None \
-                    and self.styles_part not in done:
-                info = self.infos[self.styles_part]
-                out = _entry(info.filename, info.date_time)
-                out.external_attr = info.external_attr
-                zout.writestr(out, self.styles.render() if self.styles.changed()
-                              else self.read(self.styles_part))
-                done.add(info.filename)
-            for name, data in self.replace.items():
-                if name not in done:
-                    out = _entry(name, stamp)
-                    zout.writestr(out, data)
+        done: set[str] = set()
+        for info in self.zin.infolist():
+            name = info.filename
+            if name in self.drop or name == self.styles_part and defer_styles:
+                continue  # styles.xml comes last: the sheets add cell formats
+            out = _entry(name, info.date_time)
+            out.external_attr = info.external_attr
+            if name in self.jobs:
+                with zout.open(out, "w", force_zip64=True) as dst:
+                    for piece in self._sheet(self.jobs[name]):
+                        dst.write(piece if isinstance(piece, bytes)
+                                  else piece.encode("utf-8"))
+            elif name in self.replace:
+                zout.writestr(out, self.replace[name])
+            elif name == self.styles_part and self.styles and self.styles.changed():
+                zout.writestr(out, self.styles.render())
+            elif info.is_dir():
+                zout.writestr(out, b"")
+            else:
+                out.file_size = info.file_size
+                with self.zin.open(info) as src, zout.open(out, "w") as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+            done.add(name)
+        if self.styles_part is not None and self.styles is not None \
+                and self.styles_part not in done:
+            info = self.infos[self.styles_part]
+            out = _entry(info.filename, info.date_time)
+            out.external_attr = info.external_attr
+            zout.writestr(out, self.styles.render() if self.styles.changed()
+                          else self.read(self.styles_part))
+            done.add(info.filename)
+        for name, data in self.replace.items():
+            if name not in done:
+                out = _entry(name, stamp)
+                zout.writestr(out, data)
 
     def _sheet(self, job: SheetJob) -> Iterator[str | bytes]:
         yield job.head
@@ -392,7 +406,8 @@ def write_stream(source: Path, plan: CopyPlan, target: Path) -> None:
     not reported here: :func:`neutralise.scan_package` reports it, before the copy is made."""
     try:
         with open_package(source) as zin:
-            Copier(zin, plan).write(Path(target))
+            small = Path(source).stat().st_size <= IN_MEMORY_BYTES
+            Copier(zin, plan).write(Path(target), in_memory=small)
     except StreamUnsupported:
         raise
     except (zipfile.BadZipFile, ParseError, ValueError, KeyError, IndexError, UnicodeError,
