@@ -5,6 +5,7 @@ Python types, whatever the columns' dtypes."""
 from __future__ import annotations
 
 import math
+import warnings
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from workbook_tools.kinds import KINDS
-from workbook_tools.model import Layout, Table
+from workbook_tools.model import Layout, Table, _column_lists, column_values
 
 INDEX = [5, 6, 8]
 
@@ -91,3 +92,79 @@ def test_every_column_together_and_no_rows() -> None:
     assert _table(frame.iloc[0:0]).records() == []
     assert _table(pd.DataFrame(index=pd.Index(INDEX, name="row"))).records() == [
         (5, {}), (6, {}), (8, {})]
+
+
+def _cols_and_frames() -> list[tuple[str, pd.DataFrame]]:
+    """Each column alone and among others (the frame's blocks converted together), every
+    column at once, duplicate names, no rows."""
+    rows = pd.Index([5, 6, 8, 9], name="row")
+    columns = {
+        "int64": pd.Series([1, 2, 3, -4], index=rows),
+        "float64 with NaN": pd.Series([1.5, math.nan, 0.0, -2.0], index=rows),
+        "bool": pd.Series([True, False, True, True], index=rows),
+        "object mixed": pd.Series(["Орточо", 3, None, date(2026, 3, 1)], index=rows,
+                                  dtype=object),
+        "numpy ints as objects": pd.Series([np.int64(2), np.uint8(1), None, 1], index=rows,
+                                           dtype=object),
+        # subclasses of float and str: not the types themselves
+        "numpy float and str as objects": pd.Series([np.float64(1.5), np.str_("a"), None, "b"],
+                                                    index=rows, dtype=object),
+        "str with missing": pd.Series(["a", None, "б", math.nan], index=rows, dtype="str"),
+        "Int64 with NA": pd.Series([1, pd.NA, 3, None], index=rows, dtype="Int64"),
+        "datetime64": pd.Series([pd.Timestamp("2026-01-31"), pd.NaT, pd.Timestamp("2026-12-31"),
+                                 pd.Timestamp("2027-01-01 09:30")], index=rows),
+        "boolean with NA": pd.Series([True, pd.NA, False, None], index=rows, dtype="boolean"),
+        "category": pd.Series(["high", None, "low", "high"], index=rows, dtype="category"),
+    }
+    text = pd.Series(["1", "1.2", None, "2"], index=rows, dtype=object)
+    out: list[tuple[str, pd.DataFrame]] = []
+    for name, series in columns.items():
+        out.append((f"{name}, alone", pd.DataFrame({name: series})))
+        out.append((f"{name}, among others", pd.DataFrame({"section": text, name: series,
+                                                           "n": range(4)})))
+    every = pd.DataFrame(columns)
+    dup = pd.DataFrame({"a": columns["int64"], "text": text, "b": columns["Int64 with NA"]})
+    dup.columns = pd.Index(["a", "text", "a"])
+    out += [("every column", every), ("every column, no rows", every.iloc[0:0]),
+            ("duplicate column names", dup), ("duplicate column names, no rows", dup.iloc[0:0]),
+            ("one column, no rows", pd.DataFrame({"a": columns["int64"]}).iloc[0:0])]
+    return out
+
+
+FRAMES = _cols_and_frames()
+
+
+@pytest.mark.parametrize(("name", "frame"), FRAMES, ids=[f[0] for f in FRAMES])
+def test_column_lists_are_column_values(name: str, frame: pd.DataFrame) -> None:
+    """The frame converted at once gives every column's column_values: values and types."""
+    got = _column_lists(frame)
+    want = [column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    assert len(got) == len(want) == frame.shape[1]
+    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+        assert len(g) == len(w) == len(frame)
+        assert all(_same(a, b) for a, b in zip(g, w, strict=True)), (i, g, w)
+
+
+def _boxed(value: Any) -> Any:
+    """A value as column_values says it gives it: Python scalars for numpy numbers, None for
+    pd.NA, any other object as it is (a numpy str too)."""
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.number | np.bool_):
+        return value.item()
+    return value
+
+
+@pytest.mark.parametrize(("name", "frame"), FRAMES, ids=[f[0] for f in FRAMES])
+def test_iter_records_are_to_dict_records(name: str, frame: pd.DataFrame) -> None:
+    """iter_records: the rows of ``to_dict("records")``, boxed as column_values documents
+    (duplicate names: the last column's value, as to_dict keeps it)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "DataFrame columns are not unique", UserWarning)
+        expected = [{k: _boxed(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    got = list(_table(frame).iter_records())
+    assert [r for r, _ in got] == frame.index.tolist()
+    for (_, rec), want in zip(got, expected, strict=True):
+        assert list(rec) == list(want)
+        assert all(_same(a, b) for a, b in zip(rec.values(), want.values(), strict=True)), (
+            rec, want)

@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 
 from workbook_tools.annotated.stream import StreamUnsupported, rows, write_stream
 from workbook_tools.annotated.stream.copier import Copier
+from workbook_tools.annotated.stream.styles import Styles
 from workbook_tools.annotated.stream.worksheet import Merged, SheetJob
 from workbook_tools.copyplan import CopyPlan, Overlay, SheetEdits, Style
 
@@ -239,3 +240,84 @@ def test_the_cells_each_row_changes(merges: str) -> None:
     merged = Merged(job.tail)
     assert job.ops == _ops_cell_by_cell(edits, merged)
     assert list(job.ops) == list(_ops_cell_by_cell(edits, merged))
+
+
+STYLES_XML = (
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/>'
+    '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/>'
+    '</border></borders><cellXfs count="2">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs></styleSheet>")
+COLOURS = ["FFFFC7CE", "FFC6EFCE", "FFFFEB9C"]
+TEXTS = ["Жогорку", "Орточо", "Төмөн", "a < b"]
+
+
+def _new_cells_plan(n: int) -> tuple[dict[int, str], SheetEdits]:
+    """Plain rows 1..n and a plan adding cells to them: equal but distinct Style and Overlay
+    objects in every row, shared ones too, and a marked cell inside each even row's colour
+    (an Overlay made for it, cell by cell)."""
+    sheet = {r: f'<row r="{r}"><c r="A{r}" t="n"><v>{r}</v></c><c r="B{r}" s="1"/></row>'
+             for r in range(1, n + 1)}
+    edits = SheetEdits(TITLE)
+    for r in range(1, n + 1):
+        edits.row_fills[r] = (1, 6, COLOURS[r % 3])
+        if r % 2 == 0:
+            edits.overlays[(r, 4)] = Overlay(border="mark")  # inside the colour
+        edits.overlays[(r, 12)] = Overlay(border="mark")  # past it, a new object each row
+        edits.cells[(r, 5)] = (TEXTS[r % 4], Style(bold=True, wrap=True))
+        edits.cells[(r, 6)] = (TEXTS[r % 2], BOLD)
+        edits.cells[(r, 7)] = (r % 3, None if r % 2 else Style(bold=True))
+        edits.cells[(r, 9)] = (None, Style(bold=True) if r % 3 else None)
+        edits.cells[(r, 10)] = ("", Style(bold=True))
+        edits.cells[(r, 11)] = (r / 4, None)  # a float: never remembered
+    return sheet, edits
+
+
+def _rows_job(sheet: dict[int, str], edits: SheetEdits) -> SheetJob:
+    """A job over these rows, its ops found as the copier finds them."""
+    job = SheetJob(TITLE, "xl/worksheets/sheet1.xml")
+    data = "".join(sheet[r] for r in sorted(sheet)).encode("utf-8")
+    job.pieces = lambda: iter([data])
+    Copier.__new__(Copier)._edits(job, edits)
+    return job
+
+
+@pytest.mark.parametrize("max_new_cells", [None, 1, 2])
+def test_remembered_new_cells_give_what_fresh_ones_give(
+        max_new_cells: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Rows for the sheet (new cells remembered by their overlay and style objects; with
+    a small MAX_NEW_CELLS, forgotten again and again) and a fresh Rows for each row: the same
+    rows and the same styles.xml."""
+    if max_new_cells is not None:
+        monkeypatch.setattr(rows, "MAX_NEW_CELLS", max_new_cells)
+    sheet, edits = _new_cells_plan(60)
+    calls = 0
+    new_cell = rows.Rows._new_cell
+
+    def counted(self: rows.Rows, *args: object) -> bytes:
+        nonlocal calls
+        calls += 1
+        return new_cell(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rows.Rows, "_new_cell", counted)
+    job = _rows_job(sheet, edits)
+    styles = Styles(STYLES_XML)
+    one = rows.Rows(job, styles)
+    got = b"".join(one.render())
+    if max_new_cells is None:
+        assert 0 < len(one._new_cells) < calls - 60  # more than one cell a row remembered
+    else:
+        assert 0 < len(one._new_cells) <= max_new_cells
+    fresh_styles = Styles(STYLES_XML)
+    want = []
+    for r in sorted(sheet):
+        row_job = _rows_job({r: sheet[r]}, edits)
+        row_job.ops = {r: job.ops[r]}
+        want.append(b"".join(rows.Rows(row_job, fresh_styles).render()))
+    assert got == b"".join(want)
+    assert styles.render() == fresh_styles.render()
+    # the plan's cells are there
+    assert b'<c r="E60"' in got and b'<c r="D60"' in got and b'<c r="L1"' in got
