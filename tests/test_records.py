@@ -132,9 +132,16 @@ def _cols_and_frames() -> list[tuple[str, pd.DataFrame]]:
 
 
 FRAMES = _cols_and_frames()
+#: categories of numbers with a value missing: pandas converts them to floats when the column
+#: is alone and to ints among other columns; column_values' floats are kept either way
+_INT_CATEGORY = pd.Series([1, None, 2], dtype="category")
+INT_CATEGORIES = [("int category, alone", pd.DataFrame({"a": _INT_CATEGORY})),
+                  ("int category, among others", pd.DataFrame({"a": _INT_CATEGORY,
+                                                               "b": ["x", "y", "z"]}))]
 
 
-@pytest.mark.parametrize(("name", "frame"), FRAMES, ids=[f[0] for f in FRAMES])
+@pytest.mark.parametrize(("name", "frame"), FRAMES + INT_CATEGORIES,
+                         ids=[f[0] for f in FRAMES + INT_CATEGORIES])
 def test_column_lists_are_column_values(name: str, frame: pd.DataFrame) -> None:
     """The frame converted at once gives every column's column_values: values and types."""
     got = _column_lists(frame)

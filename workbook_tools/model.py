@@ -370,12 +370,19 @@ _NATIVE = frozenset({str, int, float, bool, type(None), date, datetime})
 
 def _column_lists(frame: pd.DataFrame) -> list[list[Any]]:
     """:func:`column_values` of every column: the frame converted to Python objects at once
-    (numpy numbers become Python's, as ``astype(object)`` makes them), each column kept where
-    all its values are of the types :func:`column_values` gives as they are; any other column
-    (pd.NA, Timestamps) goes through :func:`column_values`."""
+    (numpy numbers become Python's, as ``astype(object)`` makes them), each column of numpy
+    numbers, objects or text kept where all its values are of the types :func:`column_values`
+    gives as they are; any other column (pd.NA, Timestamps, categories) goes through
+    :func:`column_values`."""
+    import numpy as np
+    import pandas as pd
+
     lists: list[list[Any]] = frame.to_numpy(dtype=object).T.tolist()
-    for i, values in enumerate(lists):
-        if not set(map(type, values)) <= _NATIVE:
+    for i, (values, dtype) in enumerate(zip(lists, frame.dtypes.tolist(), strict=True)):
+        # the dtypes column_values takes whole; others (categories, dates) go through it
+        whole = ((isinstance(dtype, np.dtype) and dtype.kind in "iufbO")
+                 or isinstance(dtype, pd.StringDtype))
+        if not whole or not set(map(type, values)) <= _NATIVE:
             lists[i] = column_values(frame.iloc[:, i])
     return lists
 
