@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbook_tools import model
 from workbook_tools.kinds import KINDS
 from workbook_tools.model import Layout, Table, _column_lists, column_values
 
@@ -175,3 +176,34 @@ def test_iter_records_are_to_dict_records(name: str, frame: pd.DataFrame) -> Non
         assert list(rec) == list(want)
         assert all(_same(a, b) for a, b in zip(rec.values(), want.values(), strict=True)), (
             rec, want)
+
+
+@pytest.mark.parametrize(("name", "frame"), FRAMES, ids=[f[0] for f in FRAMES])
+def test_iter_rows_are_iter_records(name: str, frame: pd.DataFrame) -> None:
+    """iter_rows: the rows of iter_records, each column converted when first asked for."""
+    table = _table(frame)
+    records = list(table.iter_records())
+    rows = list(table.iter_rows())
+    assert [r for r, _ in rows] == [r for r, _ in records]
+    for (_, row), (_, rec) in zip(rows, records, strict=True):
+        assert list(row) == list(rec) and len(row) == len(rec)
+        assert all(_same(row[k], v) and _same(row.get(k), v) for k, v in rec.items()), (row, rec)
+        assert row.get("no such column", "-") == "-" and "no such column" not in row
+        with pytest.raises(KeyError):
+            row["no such column"]
+
+
+def test_iter_rows_convert_only_what_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column nobody reads is never converted; one read in every row, once."""
+    frame = dict(FRAMES)["every column"]
+    converted: list[str] = []
+    real = model.column_values
+
+    def spy(series: pd.Series) -> list[Any]:
+        converted.append(str(series.name))
+        return real(series)
+
+    monkeypatch.setattr(model, "column_values", spy)
+    levels = [row.get("category") for _, row in _table(frame).iter_rows()]
+    assert converted == ["category"]
+    assert levels == real(frame["category"])

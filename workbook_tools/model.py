@@ -248,8 +248,8 @@ DEFAULT_OPTIONS = Options()
 # --- table kinds --------------------------------------------------------------------------------
 
 #: A computed column of the copy: the message key of its header, and its value for a row
-#: (the row's record and the language).
-Column = tuple[str, Callable[[dict[str, Any], str], Any]]
+#: (the row's values by column key, and the language).
+Column = tuple[str, Callable[[Mapping[str, Any], str], Any]]
 
 
 class Measures(Protocol):
@@ -293,7 +293,7 @@ class TableKind(Protocol):
         """Findings of this table against the measures of the workbook (and ``--plan``)."""
         ...
 
-    def row_fill(self, rec: dict[str, Any]) -> str | None:
+    def row_fill(self, rec: Mapping[str, Any]) -> str | None:
         """The ARGB colour of a row of the copy."""
         ...
 
@@ -361,6 +361,56 @@ class Table:
         rows = zip(*_column_lists(frame), strict=True)
         for r, values in zip(frame.index.tolist(), rows, strict=True):
             yield int(r), dict(zip(names, values, strict=True))
+
+    def iter_rows(self) -> Iterator[tuple[int, Mapping[str, Any]]]:
+        """:meth:`iter_records` as read-only mappings whose columns are converted when first
+        asked for: for a caller that reads a few columns of each row (the annotated copy's
+        computed columns read four of some thirty)."""
+        columns = _LazyColumns(self.frame)
+        for i, r in enumerate(self.frame.index.tolist()):
+            yield int(r), _Row(columns, i)
+
+
+class _LazyColumns:
+    """A frame's columns, each converted by :func:`column_values` when first asked for (a
+    name given twice: the last column of that name, as in :meth:`Table.iter_records`)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.names: list[str] = frame.columns.tolist()
+        self._at = {name: i for i, name in enumerate(self.names)}
+        self._done: dict[str, list[Any]] = {}
+
+    def values(self, key: str) -> list[Any]:
+        got = self._done.get(key)
+        if got is None:
+            got = self._done[key] = column_values(self.frame.iloc[:, self._at[key]])
+        return got
+
+
+class _Row(Mapping[str, Any]):
+    """One row of :meth:`Table.iter_rows`."""
+
+    __slots__ = ("_columns", "_i")
+
+    def __init__(self, columns: _LazyColumns, i: int) -> None:
+        self._columns = columns
+        self._i = i
+
+    def __getitem__(self, key: str) -> Any:
+        return self._columns.values(key)[self._i]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self._columns.values(key)[self._i]
+        except KeyError:
+            return default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self._columns.names))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(self._columns.names))
 
 
 #: The types pandas' to_dict gives back as they are (``maybe_box_native`` changes none of

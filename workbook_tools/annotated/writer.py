@@ -172,7 +172,7 @@ def annotate_table(sheet: Sheet, table: Table, lang: str) -> tuple[int, int]:
     rows: list[int] = []
     colours: list[str | None] = []
     values: list[list[Any]] = [[] for _ in columns[:-1]]
-    for row, rec in table.iter_records():
+    for row, rec in table.iter_rows():
         rows.append(row)
         for i, (_, value_of) in enumerate(columns[:-1]):
             values[i].append(value_of(rec, lang))

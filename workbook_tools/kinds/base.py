@@ -108,7 +108,7 @@ class BaseKind:
     def cross_check(self, table: Table, measures: list[Measures]) -> list[Finding]:
         return []
 
-    def row_fill(self, rec: dict[str, Any]) -> str | None:
+    def row_fill(self, rec: Mapping[str, Any]) -> str | None:
         return None
 
     def legend(self, lang: str) -> list[tuple[str, Style]]:

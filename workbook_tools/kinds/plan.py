@@ -38,7 +38,7 @@ def _day(v: Any) -> date | None:
     return v if isinstance(v, date) else None
 
 
-def _status(rec: dict[str, Any], lang: str) -> str | None:
+def _status(rec: Mapping[str, Any], lang: str) -> str | None:
     status = rec.get("status")
     return messages.text(f"status.{status}", lang) if isinstance(status, str) else None
 
@@ -76,7 +76,7 @@ class PlanKind(BaseKind):
     def measures(self, table: Table) -> Measures:
         return coverage.plan_measures(table.frame)
 
-    def row_fill(self, rec: dict[str, Any]) -> str | None:
+    def row_fill(self, rec: Mapping[str, Any]) -> str | None:
         status = rec.get("status")
         return STATUS_FILL.get(status) if isinstance(status, str) else None
 

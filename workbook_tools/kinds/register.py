@@ -4,6 +4,7 @@ cross-checked against the plan's measures."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -128,7 +129,7 @@ class RegisterKind(BaseKind):
         return [warning("risk.no_measure", sheet=table.sheet, row=row)
                 for row in coverage.uncovered(table.frame, measures)]
 
-    def row_fill(self, rec: dict[str, Any]) -> str | None:
+    def row_fill(self, rec: Mapping[str, Any]) -> str | None:
         level = rec.get("level")
         if not isinstance(level, str):
             return None
