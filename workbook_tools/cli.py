@@ -104,14 +104,15 @@ def _code(report: FileReport) -> int:
 
 def _print_text(report: FileReport, lang: str, debug: bool = False) -> None:
     head = click.style(str(report.input), bold=True)
-    click.echo(f"{head}: {terminal.headline(report, lang)}")
+    lines = [f"{head}: {terminal.headline(report, lang)}"]
     if debug and report.status == "rejected" and report.reason_params.get("debug"):
-        click.echo(f"  [debug] {report.reason_params['debug']}")  # the parser's own text
+        lines.append(f"  [debug] {report.reason_params['debug']}")  # the parser's own text
     for f in report.findings:
         severity, text = terminal.finding_line(f, lang)
-        click.echo(f"  {click.style(severity, fg='red' if f.is_error else 'yellow')} {text}")
+        lines.append(f"  {click.style(severity, fg='red' if f.is_error else 'yellow')} {text}")
     if report.output:
-        click.echo(f"  {messages.text('cli.written', lang)}: {report.output}")
+        lines.append(f"  {messages.text('cli.written', lang)}: {report.output}")
+    click.echo("\n".join(lines))  # one write a file (click asks the terminal at each)
 
 
 #: Whether this process is the tool's own (:func:`run`), not a program that called :data:`main`.

@@ -147,7 +147,7 @@ class RegisterKind(BaseKind):
 
     def headline(self, table: Table, lang: str) -> str:
         """"12 тобокелдик (жогорку — 3, орточо — 5, төмөнкү — 4)"."""
-        counts = Counter(v for v in table.frame["level"] if isinstance(v, str))
+        counts = Counter(v for v in table.frame["level"].tolist() if isinstance(v, str))
         parts = [f"{messages.level_name(lvl, lang).lower()} — {counts[lvl.value]}"
                  for lvl in SHOWN_LEVELS if counts.get(lvl.value)]
         unscored = len(table.frame) - sum(counts.values())
