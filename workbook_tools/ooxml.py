@@ -214,7 +214,7 @@ def source_of(rels_part: str) -> str:
 # --- relationships ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rel:
     """One relationship of a part: its id, type, target and mode ("External" or "")."""
 
@@ -229,15 +229,31 @@ class NotRelationships(ValueError):
 
 
 def parse_rels(data: bytes) -> list[Rel]:
-    """The relationships of a ``.rels`` part (parsed without entities: defusedxml)."""
+    """The relationships of a ``.rels`` part (parsed without entities: defusedxml). A small
+    part is parsed once a process (the workbooks made from one template share theirs)."""
+    if len(data) <= _REMEMBERED_RELS:
+        return list(_parsed_rels(data))
+    return list(_parse_rels(data))
+
+
+#: the largest ``.rels`` part :func:`parse_rels` remembers
+_REMEMBERED_RELS = 16 * 1024
+
+
+@lru_cache(maxsize=256)
+def _parsed_rels(data: bytes) -> tuple[Rel, ...]:
+    return _parse_rels(data)
+
+
+def _parse_rels(data: bytes) -> tuple[Rel, ...]:
     root = fromstring(data)
     if root.tag != f"{{{PKG_REL_NS}}}Relationships":
         raise NotRelationships(root.tag)
-    return [
+    return tuple(
         Rel(r.get("Id", ""), r.get("Type", ""), r.get("Target", ""), r.get("TargetMode", ""))
         for r in root
         if r.tag == f"{{{PKG_REL_NS}}}Relationship"
-    ]
+    )
 
 
 # --- worksheet XML ------------------------------------------------------------------------------

@@ -278,8 +278,16 @@ class Copier(Package):
             else:
                 have = set(cols)
                 cols.extend(c for c in range(first, last + 1) if c not in have)
-        for row, col in edits.cells:
-            add(row, col)
+        if merged.rows:
+            for row, col in edits.cells:
+                add(row, col)
+        else:  # nothing merged: add() without asking (the computed columns' cells, every row)
+            for row, col in edits.cells:
+                cols = ops.get(row)
+                if cols is None:
+                    ops[row] = [col]
+                elif col not in cols:
+                    cols.append(col)
         set_widths(job, edits.widths)
         stretch_dimension(job)
         comments = {rc: text for rc, text in edits.comments.items() if not covered(*rc)}

@@ -7,6 +7,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from defusedxml.ElementTree import fromstring
 
@@ -72,25 +73,43 @@ def is_vba_type(kind: str) -> bool:
     return "vbaproject" in kind or "vbadata" in kind
 
 
+_Types = tuple[dict[str, str], dict[str, str], dict[str, str]]
+#: the largest ``[Content_Types].xml`` parsed once a process (a template's workbooks share it)
+_REMEMBERED_TYPES = 64 * 1024
+
+
+def _parse_content_types(data: bytes) -> _Types:
+    if STRICT_HOST.encode() in data:
+        raise StreamUnsupported("Strict OOXML")
+    root = fromstring(data)
+    if root.tag != f"{{{CT_NS}}}Types":
+        raise StreamUnsupported("[Content_Types].xml")
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for el in root:
+        if el.tag == f"{{{CT_NS}}}Default":
+            defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
+        elif el.tag == f"{{{CT_NS}}}Override":
+            name = el.get("PartName", "").lstrip("/")
+            overrides[name.lower()] = el.get("ContentType", "")
+            names[name.lower()] = name
+    return defaults, overrides, names
+
+
+#: :func:`_parse_content_types`, remembered (copied by each ContentTypes, which changes them)
+_content_types = lru_cache(maxsize=64)(_parse_content_types)
+
+
 class ContentTypes:
     """``[Content_Types].xml``: the type of every part, by extension or by name."""
 
     def __init__(self, data: bytes) -> None:
-        if STRICT_HOST.encode() in data:
-            raise StreamUnsupported("Strict OOXML")
-        root = fromstring(data)
-        if root.tag != f"{{{CT_NS}}}Types":
-            raise StreamUnsupported("[Content_Types].xml")
-        self.defaults: dict[str, str] = {}  # extension (lower case) -> type
-        self.overrides: dict[str, str] = {}  # part name (lower case, no "/") -> type
-        self.names: dict[str, str] = {}  # part name (lower case) -> as written
-        for el in root:
-            if el.tag == f"{{{CT_NS}}}Default":
-                self.defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
-            elif el.tag == f"{{{CT_NS}}}Override":
-                name = el.get("PartName", "").lstrip("/")
-                self.overrides[name.lower()] = el.get("ContentType", "")
-                self.names[name.lower()] = name
+        parsed = _content_types(data) if len(data) <= _REMEMBERED_TYPES \
+            else _parse_content_types(data)
+        self.defaults = dict(parsed[0])  # extension (lower case) -> type
+        self.overrides = dict(parsed[1])  # part name (lower case, no "/") -> type
+        self.names = dict(parsed[2])  # part name (lower case) -> as written
 
     def of(self, part: str) -> str:
         found = self.overrides.get(part.lower())
