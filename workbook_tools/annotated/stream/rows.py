@@ -79,6 +79,17 @@ def _height_attrs(need: float) -> bytes:
     return f' ht="{need:g}" customHeight="1"'.encode("ascii")
 
 
+def _overlay(col: int, own: dict[int, Overlay] | None, band_ov: Overlay | None,
+             band: tuple[int, int, str] | None) -> Overlay | None:
+    """The overlay of a column of a row: the plan's own (``own``, by column), under the row's
+    colour (``band``: first and last column, ARGB; ``band_ov`` its overlay) where it spans it
+    (``SheetEdits.overlay_at``)."""
+    ov = own.get(col) if own else None
+    if band is not None and band[0] <= col <= band[1]:
+        return band_ov if ov is None else Overlay(ov.fill or band[2], ov.border)
+    return ov
+
+
 @dataclass(slots=True)
 class Op:
     """What happens to one cell of an edited sheet."""
@@ -250,11 +261,7 @@ class Rows:
             values: dict[tuple[int, int], tuple[Any, Style | None]], band_ov: Overlay | None,
             band: tuple[int, int, str] | None) -> Op:
         """:meth:`_ops`' Op of one column (``SheetEdits.overlay_at``, the cell's value)."""
-        ov = own.get(col) if own else None
-        if band is not None and band[0] <= col <= band[1]:
-            overlay = band_ov if ov is None else Overlay(ov.fill or band[2], ov.border)
-        else:
-            overlay = ov
+        overlay = _overlay(col, own, band_ov, band)
         value = values.get((r, col))
         return Op(overlay, True, value[0], value[1]) if value else Op(overlay)
 
@@ -279,11 +286,7 @@ class Rows:
         number and closing quote. What follows its reference is remembered for text and whole
         numbers, by the value and by the overlay and style objects themselves (their ids,
         the objects kept in the entry: no other object can take an id while it is kept)."""
-        ov = own.get(col) if own else None
-        if band is not None and band[0] <= col <= band[1]:
-            overlay = band_ov if ov is None else Overlay(ov.fill or band[2], ov.border)
-        else:
-            overlay = ov
+        overlay = _overlay(col, own, band_ov, band)
         cell = values.get((r, col))
         value, style = cell if cell else (None, None)
         key = None
