@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from workbook_tools.annotated.stream import StreamUnsupported, package, write_stream
+from workbook_tools.annotated.stream import StreamUnsupported, copier, package, write_stream
 from workbook_tools.annotated.stream.package import Package, SheetScan
 from workbook_tools.copyplan import CopyPlan, Overlay, SheetEdits, Style
 
@@ -157,3 +157,35 @@ def test_the_copy_is_the_same_whole_or_in_chunks(tmp_path: Path,
     assert out[0] == out[1]
     sheet = dict(out[0])[PART]
     assert b"level 1" in sheet and b"FFC6EFCE" not in sheet  # edited (colours go to styles)
+
+
+def test_the_copy_is_the_same_in_memory_or_on_the_file(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small package's copy is made in memory and written in one piece; a large one is
+    written to the file as it is made: the same copy, part for part, each deflated alike (a
+    source's parts over IN_MEMORY_COPY stand for a large one)."""
+    src = _source(tmp_path)
+    edits = SheetEdits("Тизмек")
+    for r in range(2, 40):
+        edits.row_fills[r] = (1, 4, "FFFFC7CE")
+        edits.cells[(r, 5)] = (r, Style(border="box"))
+    plan = CopyPlan(edits={"Тизмек": edits})
+    made: list[bool] = []
+    real = copier.Copier.write
+
+    def write(self: copier.Copier, target: Path, in_memory: bool = False) -> None:
+        made.append(in_memory)
+        real(self, target, in_memory)
+
+    monkeypatch.setattr(copier.Copier, "write", write)
+    write_stream(src, plan, tmp_path / "memory.xlsx")
+    monkeypatch.setattr(copier, "IN_MEMORY_COPY", 0)
+    write_stream(src, plan, tmp_path / "file.xlsx")
+    assert made == [True, False]
+    assert (tmp_path / "memory.xlsx").read_bytes()[:4] == b"PK\x03\x04"
+    with zipfile.ZipFile(tmp_path / "memory.xlsx") as a, \
+            zipfile.ZipFile(tmp_path / "file.xlsx") as b:
+        assert [(i.filename, a.read(i)) for i in a.infolist()] == \
+            [(i.filename, b.read(i)) for i in b.infolist()]
+        assert [(i.filename, i.CRC, i.compress_size) for i in a.infolist()] == \
+            [(i.filename, i.CRC, i.compress_size) for i in b.infolist()]

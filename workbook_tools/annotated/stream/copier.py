@@ -40,7 +40,6 @@ from ...ooxml import (
     CONTENT_TYPES,
     CT_SHEET_MAIN,
     CT_WORKSHEET,
-    IN_MEMORY_BYTES,
     MAIN_NS,
     REL_NS,
     ROOT_RELS,
@@ -408,14 +407,19 @@ def _entry(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile
     return out
 
 
+#: a copy is made in memory when its source's parts come to at most this much XML (the copy
+#: is about as large, deflated: a small one in one piece; a large one is written as it is made)
+IN_MEMORY_COPY = 4 * 1024 * 1024
+
+
 def write_stream(source: Path, plan: CopyPlan, target: Path) -> None:
     """Write the copy of the .xlsx/.xlsm ``source`` with ``plan`` applied to ``target`` (a
     temporary path chosen by the caller, who renames it atomically). What it neutralises is
     not reported here: :func:`neutralise.scan_package` reports it, before the copy is made."""
     try:
         with open_package(source) as zin:
-            small = Path(source).stat().st_size <= IN_MEMORY_BYTES
-            Copier(zin, plan).write(Path(target), in_memory=small)
+            parts = sum(info.file_size for info in zin.infolist())
+            Copier(zin, plan).write(Path(target), in_memory=parts <= IN_MEMORY_COPY)
     except StreamUnsupported:
         raise
     except (zipfile.BadZipFile, ParseError, ValueError, KeyError, IndexError, UnicodeError,
