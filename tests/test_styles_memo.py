@@ -103,3 +103,17 @@ def test_derived_formats() -> None:
     for _ in range(2):
         s = Styles(SHEETS["plain"])
         assert [s.xfs[ask(s)] for ask, _ in DERIVED] == [xml for _, xml in DERIVED]
+
+
+def test_a_very_long_format_is_worked_out_each_time() -> None:
+    """An <xf> longer than any real one (a hostile styles.xml) is never kept in the memo, and
+    gives what a short one of the same meaning gives."""
+    padding = "<extLst>" + "<ext uri='x'/>" * 200 + "</extLst>"
+    long_xf = PLAIN[:-2] + ">" + padding + "</xf>"
+    assert len(long_xf) > styles._REMEMBERED_XF
+    styles._derived.cache_clear()
+    ids, xfs, _ = _file(_sheet([long_xf, CENTRED]))
+    assert styles._derived.cache_info().currsize == sum(
+        1 for x in xfs if padding not in x)  # only the formats derived from the short one
+    assert all(padding in x for x in xfs[:1])  # the long format's derivations keep its content
+    assert ids == _file(_sheet([PLAIN, CENTRED]))[0]

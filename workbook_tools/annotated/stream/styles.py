@@ -120,7 +120,9 @@ class Styles:
         return self.xfs[xf]
 
     def _derive(self, base: int, changes: dict[str, int], wrap: bool) -> int:
-        self.xfs.append(_derived(self._xf_raw(base), tuple(changes.items()), wrap))
+        raw = self._xf_raw(base)
+        derive = _derived if len(raw) <= _REMEMBERED_XF else _derived.__wrapped__
+        self.xfs.append(derive(raw, tuple(changes.items()), wrap))
         return len(self.xfs) - 1
 
     # what the plan asks for
@@ -217,6 +219,11 @@ class Styles:
 
 _APPLY = {"fontId": "applyFont", "fillId": "applyFill", "borderId": "applyBorder",
           "numFmtId": "applyNumberFormat"}
+
+
+#: the longest ``<xf>`` whose derived formats are remembered (a real one is under 300
+#: characters; a hostile one is worked out each time, never kept)
+_REMEMBERED_XF = 1024
 
 
 @lru_cache(maxsize=4096)
