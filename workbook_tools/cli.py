@@ -301,7 +301,13 @@ def watch(inbox: Path, outbox: Path | None, archive: Path | None, rejected: Path
     import signal
     import threading
 
-    watcher = Watcher(config, echo=click.echo)
+    from .watch.journal import JournalBusy
+
+    try:
+        watcher = Watcher(config, echo=click.echo)
+    except JournalBusy as exc:
+        click.echo(messages.text("watch.busy", lang, journal=exc.journal), err=True)
+        sys.exit(2)
     stop = threading.Event()
 
     def stopped(*_: object) -> None:  # systemd's stop, Windows' end of task: the file in hand

@@ -24,14 +24,19 @@ level, findings, overdue activities, where the original and the copy are.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..errors import WorkbookToolsError
+
 #: The file name of the journal, beside the inbox (``--journal`` chooses another).
 JOURNAL_NAME = "workbook-tools.sqlite3"
+#: what the lock file of a journal adds to its name (:func:`hold`)
+LOCK_SUFFIX = ".lock"
 FINAL_STATES = ("done", "rejected", "withdrawn")
 SCHEMA_VERSION = 1
 
@@ -116,6 +121,40 @@ class Drop:
 
 
 _COLUMNS = tuple(f.name for f in fields(Drop))
+
+
+class JournalBusy(WorkbookToolsError):
+    """Another watcher holds the journal (its text: ``watch.busy``)."""
+
+    def __init__(self, journal: Path) -> None:
+        self.journal = journal
+        super().__init__(f"another watcher holds {journal}")
+
+
+def hold(journal: Path) -> int | None:
+    """Take the journal for this watcher alone, for as long as the returned descriptor is open:
+    an exclusive lock (``flock``) on ``<journal>.lock``, which holds this process's number.
+    Raises :class:`JournalBusy` when another process holds it (two watchers on one journal
+    would each take the other's files). None where the system or the file system has no such
+    lock (Windows; some network shares): there, run one watcher per journal yourself. The
+    system lets the lock go when the process ends, however it ends."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        return None
+    Path(journal).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(f"{journal}{LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise JournalBusy(Path(journal)) from None
+    except OSError:  # no locks on this file system
+        os.close(fd)
+        return None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    return fd
 
 
 class Journal:
