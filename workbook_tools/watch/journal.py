@@ -164,9 +164,19 @@ class Journal:
     exception, rolled back whole) when the block ends: several drops' steps in one commit, each
     step's file operations done before the block (or after it, relying on it)."""
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False, exclusive: bool = False) -> None:
+        """``exclusive``: for this process alone while it is open (:func:`hold`; the watcher
+        opens it so); :class:`JournalBusy` when another process has it."""
         self.path = Path(path)
         self.depth = 0  # transactions open (the outermost commits)
+        self._lock = hold(self.path) if exclusive else None
+        try:
+            self._open(readonly)
+        except BaseException:
+            self._release()
+            raise
+
+    def _open(self, readonly: bool) -> None:
         if readonly:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
@@ -185,6 +195,12 @@ class Journal:
 
     def close(self) -> None:
         self.db.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def transaction(self) -> _Transaction:
         return _Transaction(self)

@@ -44,7 +44,7 @@ from typing import Any
 from .. import messages
 from ..model import DEFAULT_OPTIONS, FileReport, Options
 from . import history, intake
-from .journal import JOURNAL_NAME, LOCK_SUFFIX, Drop, Journal, hold
+from .journal import JOURNAL_NAME, LOCK_SUFFIX, Drop, Journal
 from .scoring import Scored
 
 PART = ".wtpart"  # the hidden copy of step 1
@@ -98,12 +98,7 @@ class Watcher:
         self.echo = echo
         for folder in (config.inbox, config.outbox, config.archive, config.rejected):
             folder.mkdir(parents=True, exist_ok=True)
-        self._lock = hold(config.journal)  # JournalBusy: another watcher has it
-        try:
-            self.journal = Journal(config.journal)
-        except BaseException:
-            self._release()
-            raise
+        self.journal = Journal(config.journal, exclusive=True)  # JournalBusy: another has it
         self.lang = config.options.lang
         #: path -> (size and mtime seen, when first seen so, when found incomplete)
         self._seen: dict[Path, tuple[tuple[int, int], float]] = {}
@@ -119,12 +114,6 @@ class Watcher:
 
     def close(self) -> None:
         self.journal.close()
-        self._release()
-
-    def _release(self) -> None:
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
 
     # --- the loop -----------------------------------------------------------------------------
 
