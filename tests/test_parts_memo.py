@@ -44,13 +44,43 @@ def test_each_caller_gets_its_own_list(data: bytes) -> None:
 
 
 def test_small_parts_are_parsed_once() -> None:
-    ooxml._parsed_rels.cache_clear()
+    memo = ooxml._parse_rels.memo  # type: ignore[attr-defined]
+    memo.cache_clear()
     for _ in range(3):
         ooxml.parse_rels(RELS)
-    info = ooxml._parsed_rels.cache_info()
+    info = memo.cache_info()
     assert (info.misses, info.hits) == (1, 2)
     ooxml.parse_rels(_big_rels())
-    assert ooxml._parsed_rels.cache_info().misses == 1  # a large part is not kept
+    assert memo.cache_info().misses == 1  # a large part is not kept
+
+
+#: (the arguments, whether they are remembered): texts and bytes counted together against a
+#: limit of 4, other arguments not counted
+ARGUMENTS = [
+    (("abcd",), True),
+    (("abcde",), False),
+    ((b"ab", "cd"), True),
+    ((b"ab", "cde"), False),
+    (("ab", 10**9, (1, 2, 3, 4, 5)), True),
+    ((b"",), True),
+]
+
+
+@pytest.mark.parametrize(("args", "kept"), ARGUMENTS)
+def test_remembered_counts_the_texts_against_its_limit(args: tuple[object, ...],
+                                                       kept: bool) -> None:
+    calls: list[tuple[object, ...]] = []
+
+    @ooxml.remembered(4, maxsize=8)
+    def work(*got: object) -> list[object]:
+        calls.append(got)
+        return list(got)
+
+    first, second = work(*args), work(*args)
+    assert first == second == list(args)
+    assert len(calls) == (1 if kept else 2)
+    assert (first is second) is kept  # what is remembered is shared: callers copy it
+    assert work.memo.cache_info().currsize == int(kept)  # type: ignore[attr-defined]
 
 
 def test_relationships_cannot_be_changed_in_place() -> None:

@@ -60,22 +60,22 @@ def _file(text: str) -> tuple[list[int], list[str], bytes]:
 @pytest.mark.parametrize("name", sorted(SHEETS))
 def test_a_file_after_another_from_the_same_template(name: str) -> None:
     """Two files from one template: the second served from the memo, the same styles.xml."""
-    styles._derived.cache_clear()
+    styles._derived.memo.cache_clear()
     cold = _file(SHEETS[name])
-    misses = styles._derived.cache_info().misses
+    misses = styles._derived.memo.cache_info().misses
     warm = _file(SHEETS[name])
-    assert styles._derived.cache_info().misses == misses  # no format made again
-    assert styles._derived.cache_info().hits >= len(cold[1]) > 0
+    assert styles._derived.memo.cache_info().misses == misses  # no format made again
+    assert styles._derived.memo.cache_info().hits >= len(cold[1]) > 0
     assert warm == cold
 
 
 @pytest.mark.parametrize(("first", "second"), list(permutations(sorted(SHEETS), 2)))
 def test_templates_are_not_mixed(first: str, second: str) -> None:
     """A file after one from another template gets its own formats, as with a cold memo."""
-    styles._derived.cache_clear()
+    styles._derived.memo.cache_clear()
     a = _file(SHEETS[first])
     warm = _file(SHEETS[second])
-    styles._derived.cache_clear()
+    styles._derived.memo.cache_clear()
     cold = _file(SHEETS[second])
     assert warm == cold
     assert a[1] != cold[1]
@@ -99,7 +99,7 @@ DERIVED: list[tuple[Callable[[Styles], int], str]] = [
 
 def test_derived_formats() -> None:
     """The formats themselves, from a cold memo and from a warm one."""
-    styles._derived.cache_clear()
+    styles._derived.memo.cache_clear()
     for _ in range(2):
         s = Styles(SHEETS["plain"])
         assert [s.xfs[ask(s)] for ask, _ in DERIVED] == [xml for _, xml in DERIVED]
@@ -111,9 +111,9 @@ def test_a_very_long_format_is_worked_out_each_time() -> None:
     padding = "<extLst>" + "<ext uri='x'/>" * 200 + "</extLst>"
     long_xf = PLAIN[:-2] + ">" + padding + "</xf>"
     assert len(long_xf) > styles._REMEMBERED_XF
-    styles._derived.cache_clear()
+    styles._derived.memo.cache_clear()
     ids, xfs, _ = _file(_sheet([long_xf, CENTRED]))
-    assert styles._derived.cache_info().currsize == sum(
+    assert styles._derived.memo.cache_info().currsize == sum(
         1 for x in xfs if padding not in x)  # only the formats derived from the short one
     assert all(padding in x for x in xfs[:1])  # the long format's derivations keep its content
     assert ids == _file(_sheet([PLAIN, CENTRED]))[0]

@@ -11,14 +11,17 @@ chunked reads: the functions taking references accept both.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from defusedxml.ElementTree import fromstring
 
@@ -176,6 +179,33 @@ CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def remembered(limit: int, maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """A function of parts' contents, remembered (its last ``maxsize`` calls) when its text
+    and bytes arguments come to at most ``limit`` characters or bytes together: the workbooks
+    made from one template share their small parts, file after file. Longer ones are worked
+    out each time and never kept (a hostile file's are not held by a process that runs for
+    months). What it returns is shared: a caller copies it before changing it. The memo
+    itself is the function's ``memo`` (``cache_info``, ``cache_clear``)."""
+
+    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        memo = lru_cache(maxsize=maxsize)(fn)
+
+        @functools.wraps(fn)
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if sum(len(a) for a in args if isinstance(a, str | bytes)) <= limit:
+                return memo(*args, **kwargs)  # type: ignore[arg-type]
+            return fn(*args, **kwargs)
+
+        call.memo = memo  # type: ignore[attr-defined]
+        return call
+
+    return decorate
+
+
 #: a package up to this size is read into memory whole, in one read, before its zip is opened:
 #: its parts are then read without the seek, read and tell the system is asked for each chunk
 #: of a file (most of the cost of reading a small workbook's parts)
@@ -229,10 +259,8 @@ class NotRelationships(ValueError):
 
 
 def parse_rels(data: bytes) -> list[Rel]:
-    """The relationships of a ``.rels`` part (parsed without entities: defusedxml). A small
-    part is parsed once a process (the workbooks made from one template share theirs)."""
-    if len(data) <= _REMEMBERED_RELS:
-        return list(_parsed_rels(data))
+    """The relationships of a ``.rels`` part (parsed without entities: defusedxml); a small
+    part once a process (:func:`remembered`)."""
     return list(_parse_rels(data))
 
 
@@ -240,11 +268,7 @@ def parse_rels(data: bytes) -> list[Rel]:
 _REMEMBERED_RELS = 16 * 1024
 
 
-@lru_cache(maxsize=256)
-def _parsed_rels(data: bytes) -> tuple[Rel, ...]:
-    return _parse_rels(data)
-
-
+@remembered(_REMEMBERED_RELS, maxsize=256)
 def _parse_rels(data: bytes) -> tuple[Rel, ...]:
     root = fromstring(data)
     if root.tag != f"{{{PKG_REL_NS}}}Relationships":

@@ -5,7 +5,6 @@ the Summary, never a reason to refuse a file."""
 
 from __future__ import annotations
 
-import functools
 import re
 import zipfile
 from pathlib import Path
@@ -14,7 +13,16 @@ from xml.etree.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring
 
 from ..model import Limits
-from ..ooxml import MAIN_NS, REL_NS, WORKBOOK, open_package, parse_rels, rels_name, resolve
+from ..ooxml import (
+    MAIN_NS,
+    REL_NS,
+    WORKBOOK,
+    open_package,
+    parse_rels,
+    rels_name,
+    remembered,
+    resolve,
+)
 from .ooxml_scan import OoxmlFacts
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
@@ -50,10 +58,7 @@ def hidden_rows_seen(path: Path, limits: Limits, facts: OoxmlFacts | None) -> di
     if facts is not None and facts.workbook is not None and facts.workbook_rels is not None:
         named: tuple[tuple[str, str], ...] | None
         try:
-            if len(facts.workbook) + len(facts.workbook_rels) <= _REMEMBERED:
-                named = _remembered_parts(facts.workbook, facts.workbook_rels)
-            else:
-                named = tuple(_sheet_parts(facts.workbook, facts.workbook_rels))
+            named = _named_parts(facts.workbook, facts.workbook_rels)
         except _FAILURES:
             named = None
         if named is not None and facts.no_hidden.issuperset(part for _name, part in named):
@@ -61,13 +66,8 @@ def hidden_rows_seen(path: Path, limits: Limits, facts: OoxmlFacts | None) -> di
     return hidden_xlsx_rows(path, limits)
 
 
-#: workbook.xml and its relationships up to this size (together) have their sheets' parts
-#: remembered: the files of one batch are often made from one template
-_REMEMBERED = 64 * 1024
-
-
-@functools.lru_cache(maxsize=32)
-def _remembered_parts(workbook: bytes, rels: bytes) -> tuple[tuple[str, str], ...]:
+@remembered(64 * 1024, maxsize=32)  # the files of one batch are often of one template
+def _named_parts(workbook: bytes, rels: bytes) -> tuple[tuple[str, str], ...]:
     return tuple(_sheet_parts(workbook, rels))
 
 

@@ -251,13 +251,20 @@ class Copier(Package):
         ops = job.ops
         job.edits = edits
 
-        def add(row: int, col: int) -> None:
-            if not covered(row, col):
-                cols = ops.get(row)
-                if cols is None:
-                    ops[row] = [col]
-                elif col not in cols:
-                    cols.append(col)
+        def put(row: int, col: int) -> None:
+            cols = ops.get(row)
+            if cols is None:
+                ops[row] = [col]
+            elif col not in cols:
+                cols.append(col)
+
+        def add_uncovered(row: int, col: int) -> None:
+            if not merged(row, col):
+                put(row, col)
+
+        # a cell a merged range covers is left to the range's own cell; nothing merged:
+        # nothing to ask (the computed columns' cells, every row)
+        add = add_uncovered if merged.rows else put
 
         # every cell the plan touches, by row in the order it comes (overlays, row colours,
         # new cells), without a set of them all (a large sheet's coloured rows are most of
@@ -277,16 +284,8 @@ class Copier(Package):
             else:
                 have = set(cols)
                 cols.extend(c for c in range(first, last + 1) if c not in have)
-        if merged.rows:
-            for row, col in edits.cells:
-                add(row, col)
-        else:  # nothing merged: add() without asking (the computed columns' cells, every row)
-            for row, col in edits.cells:
-                cols = ops.get(row)
-                if cols is None:
-                    ops[row] = [col]
-                elif col not in cols:
-                    cols.append(col)
+        for row, col in edits.cells:
+            add(row, col)
         set_widths(job, edits.widths)
         stretch_dimension(job)
         comments = {rc: text for rc, text in edits.comments.items() if not covered(*rc)}
@@ -334,15 +333,12 @@ class Copier(Package):
         """Write the copy to ``target``; with ``in_memory`` (a small package), made in memory
         and written in one piece, without the seeks back to each part's header."""
         self.prepare()
-        if not in_memory:
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-                self._write(zout)
-            return
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        buf = io.BytesIO() if in_memory else None
+        with zipfile.ZipFile(buf or target, "w", zipfile.ZIP_DEFLATED) as zout:
             self._write(zout)
-        with open(target, "wb") as fh:
-            fh.write(buf.getbuffer())
+        if buf is not None:
+            with open(target, "wb") as fh:
+                fh.write(buf.getbuffer())
 
     def _write(self, zout: zipfile.ZipFile) -> None:
         stamp = time.localtime()[:6]

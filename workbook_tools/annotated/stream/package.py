@@ -7,7 +7,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from defusedxml.ElementTree import fromstring
 
@@ -74,10 +73,9 @@ def is_vba_type(kind: str) -> bool:
 
 
 _Types = tuple[dict[str, str], dict[str, str], dict[str, str]]
-#: the largest ``[Content_Types].xml`` parsed once a process (a template's workbooks share it)
-_REMEMBERED_TYPES = 64 * 1024
 
 
+@ooxml.remembered(64 * 1024, maxsize=64)  # shared: each ContentTypes copies the dicts
 def _parse_content_types(data: bytes) -> _Types:
     if STRICT_HOST.encode() in data:
         raise StreamUnsupported("Strict OOXML")
@@ -97,16 +95,11 @@ def _parse_content_types(data: bytes) -> _Types:
     return defaults, overrides, names
 
 
-#: :func:`_parse_content_types`, remembered (copied by each ContentTypes, which changes them)
-_content_types = lru_cache(maxsize=64)(_parse_content_types)
-
-
 class ContentTypes:
     """``[Content_Types].xml``: the type of every part, by extension or by name."""
 
     def __init__(self, data: bytes) -> None:
-        parsed = _content_types(data) if len(data) <= _REMEMBERED_TYPES \
-            else _parse_content_types(data)
+        parsed = _parse_content_types(data)
         self.defaults = dict(parsed[0])  # extension (lower case) -> type
         self.overrides = dict(parsed[1])  # part name (lower case, no "/") -> type
         self.names = dict(parsed[2])  # part name (lower case) -> as written

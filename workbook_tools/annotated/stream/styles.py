@@ -4,11 +4,10 @@ are appended and the counts fixed; everything else in it (and its prefixes) stay
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from ...copyplan import Overlay, Style
-from ...ooxml import MAIN_NS
+from ...ooxml import MAIN_NS, remembered
 from .errors import StreamUnsupported
 from .xmltext import get_attr, set_attr
 
@@ -120,9 +119,7 @@ class Styles:
         return self.xfs[xf]
 
     def _derive(self, base: int, changes: dict[str, int], wrap: bool) -> int:
-        raw = self._xf_raw(base)
-        derive = _derived if len(raw) <= _REMEMBERED_XF else _derived.__wrapped__
-        self.xfs.append(derive(raw, tuple(changes.items()), wrap))
+        self.xfs.append(_derived(self._xf_raw(base), tuple(changes.items()), wrap))
         return len(self.xfs) - 1
 
     # what the plan asks for
@@ -226,7 +223,7 @@ _APPLY = {"fontId": "applyFont", "fillId": "applyFill", "borderId": "applyBorder
 _REMEMBERED_XF = 1024
 
 
-@lru_cache(maxsize=4096)
+@remembered(_REMEMBERED_XF, maxsize=4096)
 def _derived(raw: str, changes: tuple[tuple[str, int], ...], wrap: bool) -> str:
     """The cell format ``raw`` (an ``<xf>``) with ``changes`` (attribute, id) made and, with
     ``wrap``, wrapped text aligned to the top. Remembered: files made from one template ask
